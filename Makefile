@@ -1,0 +1,41 @@
+# Hilo Rojo: `make run` (the app on the demo data) and `make test` (everything, against a real Neo4j).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint typecheck pytest stop clean
+
+$(STAMP): pyproject.toml
+	@PYTHON=$(PYTHON) scripts/check-prereqs.sh python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	@scripts/check-prereqs.sh server
+	$(BIN)/hilorojo db start
+	$(BIN)/hilorojo demo --scale small
+	$(BIN)/hilorojo ui
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy graph loaders analytics ui cypher bench tests
+
+pytest: setup
+	@scripts/check-prereqs.sh server
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+stop: setup
+	$(BIN)/hilorojo db stop
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Network analytics on person networks projected from the graph."""

@@ -1,0 +1,1 @@
+"""Benchmarks: speed against baselines measured in the same run."""

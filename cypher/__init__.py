@@ -1,0 +1,1 @@
+"""Cypher that defines the database: numbered, idempotent schema migrations."""

@@ -1,0 +1,12 @@
+// One uniqueness constraint per node key of the data model (docs/data-model.md).
+CREATE CONSTRAINT person_key IF NOT EXISTS FOR (n:Person) REQUIRE n.person_id IS UNIQUE;
+CREATE CONSTRAINT phone_key IF NOT EXISTS FOR (n:Phone) REQUIRE n.number IS UNIQUE;
+CREATE CONSTRAINT device_key IF NOT EXISTS FOR (n:Device) REQUIRE n.imei IS UNIQUE;
+CREATE CONSTRAINT account_key IF NOT EXISTS FOR (n:Account) REQUIRE n.account_id IS UNIQUE;
+CREATE CONSTRAINT document_key IF NOT EXISTS FOR (n:Document) REQUIRE n.doc_id IS UNIQUE;
+CREATE CONSTRAINT email_key IF NOT EXISTS FOR (n:Email) REQUIRE n.address IS UNIQUE;
+CREATE CONSTRAINT arrest_key IF NOT EXISTS FOR (n:Arrest) REQUIRE n.arrest_id IS UNIQUE;
+CREATE CONSTRAINT operation_key IF NOT EXISTS FOR (n:Operation) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT country_key IF NOT EXISTS FOR (n:Country) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT source_key IF NOT EXISTS FOR (n:Source) REQUIRE n.source_id IS UNIQUE;
+CREATE CONSTRAINT analysis_key IF NOT EXISTS FOR (n:Analysis) REQUIRE n.analysis_id IS UNIQUE;

@@ -1,0 +1,1 @@
+"""Everything that talks to Neo4j: settings, connection, local server, schema and queries."""

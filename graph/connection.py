@@ -1,0 +1,199 @@
+"""One Neo4j driver per process, managed transactions with retries, driver errors as project errors."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import (
+    AuthenticationFailed,
+    ConfigError,
+    DatabaseUnavailable,
+    HiloRojoError,
+    QueryFailed,
+)
+from graph.settings import Settings, load_settings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+class Graph:
+    """The project's only door to Neo4j: queries go in as constants, values as parameters."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        password = settings.effective_password()
+        auth = (settings.user, password) if password is not None else None
+        with self._errors():
+            self.driver = neo4j.GraphDatabase.driver(
+                settings.uri,
+                auth=auth,
+                connection_timeout=10.0,
+                max_transaction_retry_time=30.0,
+                user_agent="hilorojo/0.1",
+                notifications_min_severity="OFF",
+            )
+
+    # -- error translation -------------------------------------------------------------------
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        uri = self.settings.uri
+        try:
+            yield
+        except HiloRojoError:
+            raise
+        except neo4j_errors.AuthError as exc:
+            raise AuthenticationFailed(
+                f"Neo4j at {uri} refused user {self.settings.user!r}",
+                "check NEO4J_USER and NEO4J_PASSWORD (the local server keeps its password in "
+                f"{self.settings.password_file})",
+            ) from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            raise DatabaseUnavailable(
+                f"cannot reach Neo4j at {uri}",
+                "start the local server with `hilorojo db start`, or set NEO4J_URI to a running server",
+            ) from exc
+        except neo4j_errors.ConfigurationError as exc:
+            raise ConfigError(f"bad Neo4j settings for {uri}: {exc}", "check NEO4J_URI") from exc
+        except neo4j_errors.Neo4jError as exc:
+            message = (exc.message or str(exc)).splitlines()[0] if (exc.message or str(exc)) else ""
+            raise QueryFailed(f"Neo4j refused the query: {message}", f"code {exc.code}") from exc
+        except neo4j_errors.DriverError as exc:
+            raise QueryFailed(f"Neo4j driver error: {exc}") from exc
+        except ValueError as exc:  # the driver raises ValueError for malformed addresses
+            raise ConfigError(f"bad Neo4j address {uri}: {exc}", "check NEO4J_URI") from exc
+
+    # -- queries ----------------------------------------------------------------------------
+    def _session(self, read_only: bool) -> neo4j.Session:
+        return self.driver.session(
+            database=self.settings.database,
+            default_access_mode=neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS,
+        )
+
+    def verify(self) -> None:
+        """Raise a project error unless the database answers."""
+        with self._errors():
+            self.driver.verify_connectivity()
+            with self._session(read_only=True) as session:
+                session.run("RETURN 1").consume()
+
+    def read(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read query in a managed (retried) read transaction and return its rows as dicts."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [record.data() for record in tx.run(query, dict(params or {}))]
+
+        with self._errors(), self._session(read_only=True) as session:
+            return session.execute_read(work)
+
+    def read_one(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> Row | None:
+        rows = self.read(query, params)
+        return rows[0] if rows else None
+
+    def stream(
+        self, query: LiteralString, params: Mapping[str, Any] | None = None, fetch_size: int = 10_000
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream a large read as tuples, fetched in bulk from the server (not retried)."""
+        with (
+            self._errors(),
+            self.driver.session(
+                database=self.settings.database, default_access_mode=neo4j.READ_ACCESS, fetch_size=fetch_size
+            ) as session,
+        ):
+            result = session.run(query, dict(params or {}))
+            for record in result:
+                yield tuple(record.values())
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one write query in a managed (retried) write transaction."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [record.data() for record in tx.run(query, dict(params or {}))]
+
+        with self._errors(), self._session(read_only=False) as session:
+            return session.execute_write(work)
+
+    def write_many(self, steps: Sequence[tuple[LiteralString, Mapping[str, Any]]]) -> list[list[Row]]:
+        """Run several write queries in one managed transaction: all of them commit, or none."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
+            return [[record.data() for record in tx.run(query, dict(params))] for query, params in steps]
+
+        with self._errors(), self._session(read_only=False) as session:
+            return session.execute_write(work)
+
+    def transaction(self, work: Callable[[neo4j.ManagedTransaction], T], read_only: bool = False) -> T:
+        """Run ``work`` in one managed transaction (retried as a whole on transient errors)."""
+        with self._errors(), self._session(read_only=read_only) as session:
+            if read_only:
+                return session.execute_read(work)
+            return session.execute_write(work)
+
+    def run_schema(self, statement: LiteralString) -> None:
+        """Run a schema statement (constraint, index) in its own auto-commit transaction."""
+        with self._errors(), self._session(read_only=False) as session:
+            session.run(statement).consume()
+
+    def run_in_batches(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> None:
+        """Run a ``CALL {…} IN TRANSACTIONS`` query, which needs an auto-commit transaction."""
+        with self._errors(), self._session(read_only=False) as session:
+            session.run(query, dict(params or {})).consume()
+
+    def read_only_query(
+        self, query: str, params: Mapping[str, Any] | None = None, limit: int = 1000
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Run a user's query in a READ transaction: the database itself refuses any write."""
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(neo4j.Query(query), dict(params or {}))  # type: ignore[arg-type]
+            keys = list(result.keys())
+            rows = [list(record.values()) for _, record in zip(range(limit), result, strict=False)]
+            return keys, rows
+
+        with self._errors(), self._session(read_only=True) as session:
+            return session.execute_read(work)
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Split an iterable into lists of at most ``size`` items."""
+    batch: list[T] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_lock = threading.Lock()
+_graph: Graph | None = None
+
+
+def get_graph(settings: Settings | None = None) -> Graph:
+    """The process's single :class:`Graph` (one driver per process)."""
+    global _graph
+    with _lock:
+        if _graph is None or (settings is not None and settings != _graph.settings):
+            if _graph is not None:
+                _graph.close()
+            _graph = Graph(settings or load_settings())
+        return _graph
+
+
+def reset_graph() -> None:
+    """Close the process's driver (tests and settings changes)."""
+    global _graph
+    with _lock:
+        if _graph is not None:
+            _graph.close()
+        _graph = None

@@ -1,0 +1,86 @@
+"""Settings from the environment (and a ``.env`` file): Neo4j connection and local server home."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+from graph.errors import ConfigError
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build them with :func:`load_settings`."""
+
+    uri: str
+    user: str
+    password: str | None
+    database: str
+    home: Path
+    cache: Path
+    heap: str
+    pagecache: str
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.uri).hostname or "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.uri).port or 7687
+
+    @property
+    def is_local(self) -> bool:
+        """True when the URI names a plain Bolt address on this machine (a server Hilo Rojo may run)."""
+        scheme = urlsplit(self.uri).scheme
+        return scheme in ("bolt", "neo4j") and self.host in LOOPBACK_HOSTS
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "password"
+
+    def effective_password(self) -> str | None:
+        """NEO4J_PASSWORD, else the password the local server generated in its home, else None."""
+        if self.password is not None:
+            return self.password
+        if self.password_file.exists():
+            return self.password_file.read_text(encoding="utf-8").strip()
+        return None
+
+
+def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
+    """Read settings from the process environment; a ``.env`` file fills in what is not set."""
+    if env_file is not None and Path(env_file).is_file():
+        load_dotenv(env_file, override=False)
+    uri = os.environ.get("NEO4J_URI", DEFAULT_URI).strip() or DEFAULT_URI
+    parts = urlsplit(uri)
+    if parts.scheme not in SCHEMES or not parts.hostname:
+        raise ConfigError(
+            f"NEO4J_URI={uri!r} is not a Neo4j address",
+            "use the form bolt://HOST:PORT or neo4j+s://HOST (default bolt://127.0.0.1:7687)",
+        )
+    try:
+        _ = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"NEO4J_URI={uri!r} has a bad port", "use a port number 1-65535") from exc
+    home = Path(os.environ.get("HILOROJO_HOME", "~/.hilorojo")).expanduser().resolve()
+    cache_default = Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "hilorojo"
+    cache = Path(os.environ.get("HILOROJO_CACHE", str(cache_default))).expanduser().resolve()
+    return Settings(
+        uri=uri,
+        user=os.environ.get("NEO4J_USER", "neo4j"),
+        password=os.environ.get("NEO4J_PASSWORD") or None,
+        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+        home=home,
+        cache=cache,
+        heap=os.environ.get("HILOROJO_HEAP", "4g"),
+        pagecache=os.environ.get("HILOROJO_PAGECACHE", "2g"),
+    )

@@ -1,0 +1,1 @@
+"""Loaders: read arrests, phone records, identifiers and transfers files into canonical records."""

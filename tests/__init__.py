@@ -1,0 +1,1 @@
+"""Tests, against a real Neo4j started once per run."""

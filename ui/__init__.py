@@ -1,0 +1,1 @@
+"""The user interfaces: the `hilorojo` command line and the Streamlit web app."""

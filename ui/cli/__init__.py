@@ -1,0 +1,1 @@
+"""The `hilorojo` command line."""

@@ -1,0 +1,47 @@
+"""The `hilorojo` entry point: commands, and errors shown as one line with a non-zero exit code."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from graph.errors import HiloRojoError
+from ui.cli.db import db
+from ui.cli.output import err_console
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option("0.1.0", prog_name="hilorojo")
+def cli() -> None:
+    """Hilo Rojo: link analysis of criminal networks on Neo4j."""
+
+
+cli.add_command(db)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; project errors become one line on stderr and their exit code."""
+    # The driver logs each retry; the user sees our one-line error instead.
+    neo4j_log = logging.getLogger("neo4j")
+    neo4j_log.addHandler(logging.NullHandler())
+    neo4j_log.propagate = False
+    try:
+        cli.main(args=argv, prog_name="hilorojo", standalone_mode=False)
+    except HiloRojoError as exc:
+        err_console.print(f"hilorojo: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("hilorojo: interrupted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("hilorojo: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

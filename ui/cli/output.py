@@ -1,0 +1,59 @@
+"""Terminal output for the CLI: rich tables that fit the terminal, JSON on request, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    """Print data as JSON on stdout (for scripts), without colour or wrapping."""
+    print(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+
+
+def format_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(format_cell(v) for v in value)
+    if hasattr(value, "iso_format"):
+        return str(value.iso_format())
+    return str(value)
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Iterable[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print rows as a table; columns default to the first row's keys."""
+    cols = list(columns) if columns is not None else (list(rows[0].keys()) if rows else [])
+    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    for col in cols:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(format_cell(row.get(col)) for col in cols))
+    console.print(table)

@@ -32,6 +32,7 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "IN_COUNTRY",
     "CALLED",
     "TRANSFERRED",
+    "LIKELY_LINKED",
 )
 ROLES: Final[tuple[str, ...]] = ("victim", "suspect", "witness", "unknown")  # most protective first
 IDENTIFIER_TYPES: Final[tuple[str, ...]] = ("phone", "imei", "account", "email", "passport", "national_id")

@@ -9,6 +9,7 @@ import click
 
 from graph.errors import HiloRojoError
 from ui.cli.db import db
+from ui.cli.money import money_group
 from ui.cli.output import err_console
 
 
@@ -19,6 +20,7 @@ def cli() -> None:
 
 
 cli.add_command(db)
+cli.add_command(money_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,168 @@
+"""Centrality of each person: degree, betweenness, closeness, harmonic, eigenvector and PageRank."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from analytics.network import PersonNetwork
+
+# Exact betweenness/closeness cost one BFS per vertex, O(n·m). Up to EXACT_WORK = n·m they are exact;
+# above it they are estimated from k pivot sources with k = max(MIN_PIVOTS, EXACT_WORK // m).
+EXACT_WORK = 150_000_000
+MIN_PIVOTS = 100
+
+
+@dataclass(frozen=True)
+class PathMeasureMethod:
+    """How betweenness, closeness and harmonic centrality were computed (exact or from k pivots)."""
+
+    exact: bool
+    pivots: int
+    epsilon: float | None  # additive error bound on normalised betweenness, with probability 1 - delta
+    delta: float
+    weighted: bool
+
+    def describe(self) -> str:
+        dist = "distance 1/weight" if self.weighted else "unweighted"
+        if self.exact:
+            return f"exact ({dist})"
+        return (
+            f"estimated from {self.pivots} random pivot sources (Brandes & Pich 2007; {dist}); "
+            f"betweenness within ±{self.epsilon:.3g} of the exact value for every person with probability "
+            f"≥ {1 - self.delta:.2f} (Hoeffding bound with a union bound over all people)"
+        )
+
+
+def betweenness_error_bound(n: int, k: int, delta: float) -> float:
+    """Additive error of pivot-sampled normalised betweenness, simultaneously for all ``n`` vertices.
+
+    Each pivot s contributes Y_s = δ_s(v)/(n-2) ∈ [0, 1] (δ_s(v) is Brandes' dependency, at most n-2),
+    and the normalised betweenness is b(v) = n/(n-1) · mean_s Y_s. Hoeffding's inequality (which also
+    holds for sampling without replacement) with a union bound over the n vertices gives
+    P(max_v |b̂(v) - b(v)| ≥ ε) ≤ δ for ε = n/(n-1) · sqrt(ln(2n/δ) / (2k)).
+    """
+    if k <= 0 or n < 3:
+        return math.inf
+    return n / (n - 1) * math.sqrt(math.log(2 * n / delta) / (2 * k))
+
+
+def choose_method(
+    n: int, m: int, weighted: bool, exact_work: float = EXACT_WORK, delta: float = 0.1
+) -> PathMeasureMethod:
+    """Exact when n·m ≤ ``exact_work``, otherwise k = max(MIN_PIVOTS, exact_work // m) pivot sources."""
+    if n * max(m, 1) <= exact_work or n <= MIN_PIVOTS:
+        return PathMeasureMethod(True, n, 0.0, delta, weighted)
+    k = min(n, max(MIN_PIVOTS, int(exact_work // max(m, 1))))
+    return PathMeasureMethod(False, k, betweenness_error_bound(n, k, delta), delta, weighted)
+
+
+def degree(net: PersonNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Number of distinct neighbours and the sum of link weights (strength)."""
+    deg = np.array(net.g.degree(), dtype=float)
+    strength = np.array(net.g.strength(weights="weight"), dtype=float) if net.m else np.zeros(net.n)
+    return deg, strength
+
+
+def _distances(net: PersonNetwork, weighted: bool) -> list[float] | None:
+    return [1.0 / w for w in net.g.es["weight"]] if weighted and net.m else None
+
+
+def betweenness(net: PersonNetwork, method: PathMeasureMethod, seed: int = 0) -> np.ndarray:
+    """Betweenness (Freeman 1977; Brandes 2001), normalised as networkx does for undirected graphs.
+
+    b(v) = Σ_{s<t} σ_st(v)/σ_st · 2/((n-1)(n-2)). With ``method.exact`` false, only k random pivot
+    sources are used and the sum is scaled by n/k (Brandes & Pich 2007).
+    """
+    n = net.n
+    if n < 3:
+        return np.zeros(n)
+    dist = _distances(net, method.weighted)
+    if method.exact:
+        raw = np.array(net.g.betweenness(directed=False, weights=dist), dtype=float)
+    else:
+        pivots = random.Random(seed).sample(range(n), method.pivots)
+        raw = np.array(net.g.betweenness(directed=False, weights=dist, sources=pivots), dtype=float)
+        raw *= n / method.pivots
+    return raw * 2.0 / ((n - 1) * (n - 2))
+
+
+def closeness_harmonic(
+    net: PersonNetwork, method: PathMeasureMethod, seed: int = 0, chunk: int = 32
+) -> tuple[np.ndarray, np.ndarray]:
+    """Closeness (Wasserman & Faust 1994 form for disconnected graphs, as networkx) and harmonic centrality.
+
+    closeness(v) = (r-1)/Σ_{u reachable} d(v,u) · (r-1)/(n-1), r = size of v's component;
+    harmonic(v) = Σ_{u≠v} 1/d(v,u) / (n-1) (Marchiori & Latora 2000; normalised by n-1).
+    With pivots (Eppstein & Wang 2004) the sums are estimated from the pivots' distances, scaled up.
+    """
+    n = net.n
+    if n < 2:
+        return np.zeros(n), np.zeros(n)
+    g = net.g
+    dist = _distances(net, method.weighted)
+    comp = np.array(g.connected_components().membership)
+    sizes = np.bincount(comp)
+    r = sizes[comp].astype(float)
+    if method.exact:
+        close = np.nan_to_num(np.array(g.closeness(weights=dist, normalized=True), dtype=float))
+        close = close * (r - 1) / (n - 1)
+        harm = np.array(g.harmonic_centrality(weights=dist, normalized=True), dtype=float)
+        return close, harm
+    pivots = random.Random(seed + 1).sample(range(n), method.pivots)
+    sum_d = np.zeros(n)
+    sum_inv = np.zeros(n)
+    hits = np.zeros(n)
+    for start in range(0, len(pivots), chunk):
+        srcs = pivots[start : start + chunk]
+        d = np.array(g.distances(source=srcs, weights=dist), dtype=float)
+        finite = np.isfinite(d) & (d > 0)
+        sum_d += np.where(finite, d, 0.0).sum(axis=0)
+        with np.errstate(divide="ignore"):
+            sum_inv += np.where(finite, 1.0 / np.where(finite, d, 1.0), 0.0).sum(axis=0)
+        hits += finite.sum(axis=0)
+    k = len(pivots)
+    harm = sum_inv * (n / k) / (n - 1)
+    # pivots in v's component other than v estimate the mean distance to the r-1 others
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est_sum = np.where(hits > 0, sum_d / np.maximum(hits, 1) * (r - 1), 0.0)
+        close = np.where(est_sum > 0, (r - 1) / est_sum * (r - 1) / (n - 1), 0.0)
+    return close, harm
+
+
+def eigenvector(net: PersonNetwork, weighted: bool) -> np.ndarray:
+    """Eigenvector centrality (Bonacich 1972), scaled to unit Euclidean norm as networkx does."""
+    if net.m == 0:
+        return np.zeros(net.n)
+    ev = np.array(net.g.eigenvector_centrality(weights="weight" if weighted else None), dtype=float)
+    norm = float(np.linalg.norm(ev))
+    return ev / norm if norm > 0 else ev
+
+
+def pagerank(net: PersonNetwork, weighted: bool, damping: float = 0.85) -> np.ndarray:
+    """PageRank (Brin & Page 1998) with damping 0.85 on the undirected network."""
+    if net.n == 0:
+        return np.zeros(0)
+    return np.array(net.g.pagerank(damping=damping, weights="weight" if weighted else None), dtype=float)
+
+
+def centralities(
+    net: PersonNetwork, weighted: bool = False, seed: int = 0, exact_work: float = EXACT_WORK
+) -> tuple[dict[str, np.ndarray], PathMeasureMethod]:
+    """Every centrality measure, by name, for each vertex of ``net``; and how path measures were done."""
+    method = choose_method(net.n, net.m, weighted, exact_work)
+    deg, strength = degree(net)
+    close, harm = closeness_harmonic(net, method, seed)
+    measures = {
+        "degree": deg,
+        "weighted_degree": strength,
+        "betweenness": betweenness(net, method, seed),
+        "closeness": close,
+        "harmonic": harm,
+        "eigenvector": eigenvector(net, weighted),
+        "pagerank": pagerank(net, weighted),
+    }
+    return measures, method

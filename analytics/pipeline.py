@@ -1,0 +1,176 @@
+"""The whole analysis: project, measure, partition, find key players and hidden links, write back."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+
+from analytics import brokerage, centrality, communities, hidden_links, keyplayers
+from analytics.network import PersonNetwork, project
+from graph import analysis_store
+from graph.connection import Graph
+from graph.errors import InputError
+from graph.projection import parse_layers
+
+
+@dataclass
+class AnalysisResult:
+    """Everything one analysis computed, vertex-indexed like ``network.g``."""
+
+    analysis_id: str
+    network: PersonNetwork
+    measures: dict[str, np.ndarray]
+    method: centrality.PathMeasureMethod
+    communities: communities.Communities
+    key_players: keyplayers.KeyPlayers
+    links: hidden_links.LinkPrediction
+    parameters: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def likely_links(self, top: int) -> list[dict[str, Any]]:
+        ids = self.network.ids()
+        return [
+            {"a": ids[int(u)], "b": ids[int(v)], "score": float(s)}
+            for (u, v), s in zip(self.links.pairs[:top], self.links.scores[:top], strict=True)
+        ]
+
+    def person_rows(self) -> list[dict[str, Any]]:
+        """One ``{"person_id", "props"}`` per Person vertex with the properties of docs/architecture.md."""
+        net = self.network
+        kpp_rank = {v: r for r, v in enumerate(self.key_players.members, start=1)}
+        names = [m for m in analysis_store.PERSON_MEASURES if m in self.measures]
+        rows = []
+        ids = net.ids()
+        for v in np.flatnonzero(net.is_person()).tolist():
+            props: dict[str, Any] = {}
+            for name in names:
+                x = self.measures[name][v]
+                x = x.item() if isinstance(x, np.generic) else x
+                props[name] = None if isinstance(x, float) and np.isnan(x) else x
+            props["community"] = int(self.communities.membership[v])
+            props["key_player"] = v in kpp_rank
+            props["kpp_rank"] = kpp_rank.get(v)
+            rows.append({"person_id": ids[v], "props": props})
+        return rows
+
+
+def _groups(net: PersonNetwork, comms: communities.Communities, group_by: str) -> list[object]:
+    if group_by == "community":
+        return comms.membership.tolist()
+    if group_by not in brokerage.GROUP_ATTRIBUTES:
+        raise InputError(
+            f"cannot group by {group_by!r}", f"choose among {', '.join(brokerage.GROUP_ATTRIBUTES)}"
+        )
+    return list(net.g.vs[group_by])
+
+
+def compute(
+    net: PersonNetwork,
+    weighted: bool = False,
+    resolution: float = 1.0,
+    seed: int = 42,
+    k: int = 5,
+    group_by: str = "community",
+    link_cap: int = 100_000,
+    exact_work: float = centrality.EXACT_WORK,
+    parameters: dict[str, Any] | None = None,
+) -> AnalysisResult:
+    """Every measure on an already projected network (no database access)."""
+    timings: dict[str, float] = {}
+
+    def timed(name: str, start: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - start, 3)
+        return now
+
+    t = time.perf_counter()
+    measures, method = centrality.centralities(net, weighted=weighted, seed=seed, exact_work=exact_work)
+    t = timed("centrality", t)
+    comms = communities.leiden(net, resolution=resolution, seed=seed, weighted=weighted)
+    t = timed("communities", t)
+    roles = brokerage.gould_fernandez(net, _groups(net, comms, group_by))
+    for role, counts in roles.items():
+        measures[f"brokerage_{role}"] = counts
+    constraint, esize = brokerage.burt(net, weighted=weighted)
+    measures["constraint"] = constraint
+    measures["effective_size"] = esize
+    t = timed("brokerage", t)
+    kp = keyplayers.kpp_neg(net, k)
+    t = timed("keyplayers", t)
+    links = hidden_links.predict_links(net, comms.membership, seed=seed, cap=link_cap)
+    t = timed("hidden_links", t)
+    communities.summarize(net, comms, measures["pagerank"])
+    timed("summaries", t)
+    params = dict(parameters or {})
+    params.update(
+        weighted=weighted,
+        resolution=resolution,
+        seed=seed,
+        k=k,
+        group_by=group_by,
+        path_measures=method.describe(),
+        betweenness_pivots=None if method.exact else method.pivots,
+        betweenness_error=method.epsilon,
+    )
+    return AnalysisResult(uuid.uuid4().hex, net, measures, method, comms, kp, links, params, timings)
+
+
+def analyze(
+    graph: Graph,
+    layers: str | list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    keep_unowned: bool = False,
+    weighted: bool = False,
+    resolution: float = 1.0,
+    seed: int = 42,
+    k: int = 5,
+    group_by: str = "community",
+    link_top: int = 500,
+    write: bool = True,
+) -> AnalysisResult:
+    """Project the chosen layers, compute every measure and write the results back to Neo4j."""
+    names = parse_layers(layers)
+    if resolution <= 0:
+        raise InputError(f"--resolution {resolution} is not positive", "give a resolution > 0, e.g. 1.0")
+    start = time.perf_counter()
+    net = project(graph, names, since, until, keep_unowned)
+    t_proj = time.perf_counter() - start
+    result = compute(
+        net,
+        weighted=weighted,
+        resolution=resolution,
+        seed=seed,
+        k=k,
+        group_by=group_by,
+        parameters={"keep_unowned": keep_unowned, "link_top": link_top},
+    )
+    result.timings = {"projection": round(t_proj, 3), **result.timings}
+    if write:
+        t = time.perf_counter()
+        analysis_store.save_analysis(
+            graph,
+            {
+                "analysis_id": result.analysis_id,
+                "layers": list(names),
+                "since": since,
+                "until": until,
+                "parameters": json.dumps(result.parameters, sort_keys=True),
+                "run_at": datetime.now(UTC).isoformat(),
+                "nodes": net.n,
+                "edges": net.m,
+                "modularity": result.communities.modularity,
+                "link_auc": None if np.isnan(result.links.auc) else result.links.auc,
+            },
+            result.person_rows(),
+            result.likely_links(link_top),
+        )
+        result.timings["write_back"] = round(time.perf_counter() - t, 3)
+    result.timings["total"] = round(time.perf_counter() - start, 3)
+    return result

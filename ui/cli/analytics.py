@@ -1,0 +1,301 @@
+"""The `hilorojo analyze`, `brokers`, `communities`, `keyplayers`, `links` and `path` commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+import numpy as np
+
+from analytics import keyplayers as kp
+from analytics.centrality import betweenness, choose_method
+from analytics.network import project
+from analytics.pipeline import analyze as run_analysis
+from analytics.ranking import stored_ranking
+from graph import analysis_store
+from graph.connection import get_graph
+from graph.entities import resolve_entity
+from graph.errors import InputError
+from graph.paths import shortest_paths
+from loaders.normalize import phone_candidates
+from ui.cli.output import console, print_json, print_table
+
+RANK_COLUMNS = [
+    "rank",
+    "person_id",
+    "name",
+    "betweenness",
+    "degree",
+    "pagerank",
+    "constraint",
+    "effective_size",
+]
+BROKER_COLUMNS = [
+    "rank",
+    "person_id",
+    "name",
+    "betweenness",
+    "degree",
+    "constraint",
+    "effective_size",
+    "brokerage_gatekeeper",
+    "brokerage_representative",
+    "brokerage_liaison",
+]
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{option} {value!r} is not a date", "write it as YYYY-MM-DD") from exc
+
+
+@click.command("analyze")
+@click.option(
+    "--layers", default="calls,money,arrests,identifiers", show_default=True, help="Layers to combine."
+)
+@click.option("--since", default=None, help="Only events on or after this day (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Only events on or before this day (YYYY-MM-DD).")
+@click.option("--keep-unowned", is_flag=True, help="Keep phones and accounts without a known owner as nodes.")
+@click.option("--weighted", is_flag=True, help="Use link weights (1/weight as distance for path measures).")
+@click.option("--resolution", default=1.0, show_default=True, type=float, help="Leiden resolution.")
+@click.option("--seed", default=42, show_default=True, type=int, help="Random seed.")
+@click.option("--k", "k", default=5, show_default=True, type=int, help="Size of the key-player set.")
+@click.option(
+    "--group-by",
+    default="community",
+    show_default=True,
+    type=click.Choice(["community", "nationality", "country", "operation"]),
+    help="Groups for Gould-Fernandez brokerage roles.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def analyze(
+    layers: str,
+    since: str | None,
+    until: str | None,
+    keep_unowned: bool,
+    weighted: bool,
+    resolution: float,
+    seed: int,
+    k: int,
+    group_by: str,
+    as_json: bool,
+) -> None:
+    """Compute centrality, brokerage, communities, key players and hidden links; write them back."""
+    result = run_analysis(
+        get_graph(),
+        layers,
+        _date(since, "--since"),
+        _date(until, "--until"),
+        keep_unowned,
+        weighted,
+        resolution,
+        seed,
+        k,
+        group_by,
+    )
+    summary = {
+        "analysis_id": result.analysis_id,
+        "layers": list(result.network.layers),
+        "since": since,
+        "until": until,
+        "nodes": result.network.n,
+        "edges": result.network.m,
+        "communities": result.communities.count,
+        "modularity": result.communities.modularity,
+        "link_auc": None if np.isnan(result.links.auc) else result.links.auc,
+        "key_players": [result.network.g.vs[v]["node_id"] for v in result.key_players.members],
+        "fragmentation": result.key_players.fragmentation,
+        "path_measures": result.method.describe(),
+        "timings_s": result.timings,
+    }
+    if as_json:
+        print_json(summary)
+        return
+    rows = [
+        {"item": key, "value": json.dumps(v) if isinstance(v, list | dict) else v}
+        for key, v in summary.items()
+    ]
+    print_table(rows, ["item", "value"], title="Analysis written back")
+
+
+@click.command("brokers")
+@click.option("--top", default=20, show_default=True, type=int)
+@click.option(
+    "--by", default="betweenness", show_default=True, type=click.Choice(analysis_store.RANKABLE_MEASURES)
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def brokers(top: int, by: str, as_json: bool) -> None:
+    """People ranked by betweenness (or --by another measure), victims excluded."""
+    rows = stored_ranking(get_graph(), by, top)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, BROKER_COLUMNS, title=f"Brokers by {by}")
+
+
+@click.command("communities")
+@click.option("--top", default=5, show_default=True, type=int, help="Top members listed per community.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def communities_cmd(top: int, as_json: bool) -> None:
+    """The latest analysis' communities: size, nationalities, top members, links to other communities."""
+    graph = get_graph()
+    analysis = analysis_store.latest_analysis(graph)
+    rows = analysis_store.community_members(graph, analysis["analysis_id"])
+    comms: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        c = comms.setdefault(
+            int(r["community"]),
+            {
+                "community_id": int(r["community"]),
+                "size": 0,
+                "victims": 0,
+                "nationalities": {},
+                "top_members": [],
+                "members": [],
+            },
+        )
+        c["size"] += 1
+        nat = r["nationality"] or "unknown"
+        c["nationalities"][nat] = c["nationalities"].get(nat, 0) + 1
+        if r["role"] == "victim":
+            c["victims"] += 1
+        elif len(c["top_members"]) < top:
+            c["top_members"].append({"person_id": r["person_id"], "name": r["name"]})
+        c["members"].append({"person_id": r["person_id"], "name": r["name"], "role": r["role"]})
+    out = [comms[c] for c in sorted(comms)]
+    if as_json:
+        print_json(out)
+        return
+    table = [
+        {
+            "community_id": c["community_id"],
+            "size": c["size"],
+            "victims": c["victims"],
+            "nationalities": ", ".join(
+                f"{k} {v}" for k, v in sorted(c["nationalities"].items(), key=lambda kv: -kv[1])
+            ),
+            "top members": ", ".join(m["name"] for m in c["top_members"]),
+        }
+        for c in out
+    ]
+    print_table(table, title=f"{len(out)} communities (modularity {analysis['modularity']:.3f})")
+
+
+@click.command("keyplayers")
+@click.option("--k", "k", default=5, show_default=True, type=int, help="How many people to remove.")
+@click.option("--random-runs", default=5, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def keyplayers_cmd(k: int, random_runs: int, as_json: bool) -> None:
+    """KPP-Neg key players on the latest analysis' network, and how it falls apart under each strategy."""
+    graph = get_graph()
+    analysis = analysis_store.latest_analysis(graph)
+    params = json.loads(analysis["parameters"] or "{}")
+    since = analysis["since"].to_native() if analysis["since"] is not None else None
+    until = analysis["until"].to_native() if analysis["until"] is not None else None
+    net = project(graph, analysis["layers"], since, until, bool(params.get("keep_unowned")))
+    weighted = bool(params.get("weighted"))
+    bt = betweenness(net, choose_method(net.n, net.m, weighted), int(params.get("seed", 42)))
+    kpp = kp.kpp_neg(net, k)
+    sim = kp.disruption(
+        net, k, bt, kpp.members, random_runs=random_runs, efficiency_pivots=None if net.n <= 3000 else 32
+    )
+    ids = net.ids()
+    people = [
+        {
+            "person_id": ids[v],
+            "name": net.g.vs[v]["name"],
+            "rank": r,
+            "kpp_rank": r,
+            "degree": int(net.g.degree(v)),
+            "betweenness": float(bt[v]),
+        }
+        for r, v in enumerate(kpp.members, start=1)
+    ]
+    if as_json:
+        print_json(
+            {
+                "k": k,
+                "fragmentation": kpp.fragmentation,
+                "initial_fragmentation": kpp.initial_fragmentation,
+                "key_players": people,
+                "disruption": sim,
+            }
+        )
+        return
+    print_table(
+        people,
+        ["rank", "person_id", "name", "degree", "betweenness"],
+        title=f"Key players (fragmentation {kpp.initial_fragmentation:.3f} to {kpp.fragmentation:.3f})",
+    )
+    rows = []
+    for name, s in sim["strategies"].items():
+        for step, (lcc, eff) in enumerate(zip(s["lcc"], s["efficiency"], strict=True), start=1):
+            rows.append({"strategy": name, "removed": step, "largest component": lcc, "efficiency": eff})
+    print_table(
+        rows,
+        title=f"Disruption (initial largest component {sim['initial']['lcc']}, "
+        f"efficiency {sim['initial']['efficiency']:.4f}; random averaged over {random_runs} runs)",
+    )
+
+
+@click.command("links")
+@click.option("--top", default=20, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def links(top: int, as_json: bool) -> None:
+    """Predicted hidden links of the latest analysis (inference, not evidence)."""
+    graph = get_graph()
+    analysis = analysis_store.latest_analysis(graph)
+    rows = analysis_store.likely_links(graph, analysis["analysis_id"], top)
+    out = [dict(r, rank=i) for i, r in enumerate(rows, start=1)]
+    if as_json:
+        print_json({"link_auc": analysis["link_auc"], "links": out})
+        return
+    print_table(
+        out,
+        ["rank", "a_id", "a_name", "b_id", "b_name", "score"],
+        title=f"Likely links (AUC on hidden links {analysis['link_auc'] or float('nan'):.3f})",
+    )
+
+
+@click.command("path")
+@click.argument("source")
+@click.argument("target")
+@click.option("--limit", default=3, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def path(source: str, target: str, limit: int, as_json: bool) -> None:
+    """Shortest evidence paths between two people, phones or accounts."""
+    graph = get_graph()
+
+    def resolve(ref: str) -> Any:
+        return resolve_entity(graph, ref, phone_candidates(ref))
+
+    a, b = resolve(source), resolve(target)
+    paths = shortest_paths(graph, a, b, limit)
+    if as_json:
+        print_json({"from": a.__dict__, "to": b.__dict__, "paths": paths})
+        return
+    if not paths:
+        console.print(f"No path of at most 8 relationships between {a.name} and {b.name}.")
+        return
+    for i, p in enumerate(paths, start=1):
+        names = {n["id"]: f"{n['labels'][0]} {n['name']}" for n in p["nodes"]}
+        rows = [
+            {"step": s, "from": names[r["start"]], "relationship": r["type"], "to": names[r["end"]]}
+            for s, r in enumerate(p["relationships"], start=1)
+        ]
+        print_table(rows, title=f"Path {i}: {len(rows)} relationships")
+
+
+COMMANDS = (analyze, brokers, communities_cmd, keyplayers_cmd, links, path)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the `hilorojo` group."""
+    for command in COMMANDS:
+        group.add_command(command)

@@ -1,0 +1,375 @@
+"""The write queries of loads: batched UNWIND merges of nodes, links and raw events, with provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+import neo4j
+
+from graph.connection import Graph, Row
+from graph.model import ROLES
+
+# Every query gets $source_id and $row_prefix ("<source_id>:"); list items carry `source_row`.
+
+# -- look-ups for entity resolution -----------------------------------------------------------
+
+PEOPLE_BY_NAME_KEY = """
+UNWIND $keys AS k
+MATCH (p:Person {name_key: k})
+RETURN p.person_id AS person_id, p.name_key AS name_key, p.date_of_birth AS date_of_birth,
+       p.nationality AS nationality, p.roles AS roles
+"""
+ACCOUNT_HOLDERS = """
+UNWIND $pairs AS q
+MATCH (p:Person {name_key: q.name_key})-[:HOLDS]->(:Account {account_id: q.account})
+RETURN q.account AS account, q.name_key AS name_key, min(p.person_id) AS person_id
+"""
+
+
+def people_by_name_key(graph: Graph, keys: Sequence[str]) -> list[Row]:
+    """The people whose ``name_key`` is one of ``keys``."""
+    return graph.read(PEOPLE_BY_NAME_KEY, {"keys": list(keys)})
+
+
+def account_holders(graph: Graph, pairs: Sequence[Mapping[str, str]]) -> list[Row]:
+    """For (account, name_key) pairs, the person who holds that account under that name key."""
+    return graph.read(ACCOUNT_HOLDERS, {"pairs": list(pairs)})
+
+
+# -- nodes --------------------------------------------------------------------------------------
+
+MERGE_PEOPLE = """
+UNWIND $people AS row
+MERGE (p:Person {person_id: row.person_id})
+ON CREATE SET p.name = coalesce(row.name, row.person_id), p.name_key = row.name_key, p.aliases = [],
+              p.roles = [], p.source_ids = []
+SET p.name_key = coalesce(p.name_key, row.name_key),
+    p.date_of_birth = coalesce(p.date_of_birth, row.date_of_birth),
+    p.gender = coalesce(p.gender, row.gender),
+    p.nationality = coalesce(p.nationality, row.nationality)
+WITH p, row,
+     row.aliases + CASE WHEN row.name IS NULL OR row.name = p.name THEN [] ELSE [row.name] END AS names
+SET p.aliases = reduce(acc = coalesce(p.aliases, []), a IN names |
+                       CASE WHEN a IN acc THEN acc ELSE acc + a END),
+    p.roles = CASE WHEN row.role IS NULL AND size(coalesce(p.roles, [])) = 0 THEN ['unknown']
+                   WHEN row.role IS NULL OR row.role IN coalesce(p.roles, []) THEN p.roles
+                   ELSE coalesce(p.roles, []) + row.role END,
+    p.source_ids = CASE WHEN $source_id IN coalesce(p.source_ids, []) THEN p.source_ids
+                        ELSE coalesce(p.source_ids, []) + $source_id END
+SET p.aliases_text = reduce(s = '', a IN p.aliases | CASE WHEN s = '' THEN a ELSE s + ' ; ' + a END),
+    p.role = head([r IN $roles WHERE r IN p.roles])
+"""
+MERGE_PHONES = """
+UNWIND $phones AS row
+MERGE (n:Phone {number: row.number})
+ON CREATE SET n.digits = row.digits, n.quality = row.quality, n.region = row.region,
+              n.source_ids = [$source_id]
+ON MATCH SET n.source_ids = CASE WHEN $source_id IN coalesce(n.source_ids, []) THEN n.source_ids
+                                 ELSE coalesce(n.source_ids, []) + $source_id END
+"""
+MERGE_DEVICES = """
+UNWIND $devices AS row
+MERGE (n:Device {imei: row.imei})
+ON CREATE SET n.luhn_ok = row.luhn_ok, n.source_ids = [$source_id]
+ON MATCH SET n.source_ids = CASE WHEN $source_id IN coalesce(n.source_ids, []) THEN n.source_ids
+                                 ELSE coalesce(n.source_ids, []) + $source_id END
+"""
+MERGE_ACCOUNTS = """
+UNWIND $accounts AS row
+MERGE (n:Account {account_id: row.account_id})
+ON CREATE SET n.source_ids = []
+SET n.holder_name = coalesce(n.holder_name, row.holder_name),
+    n.country = coalesce(n.country, row.country),
+    n.source_ids = CASE WHEN $source_id IN n.source_ids THEN n.source_ids ELSE n.source_ids + $source_id END
+"""
+MERGE_EMAILS = """
+UNWIND $emails AS row
+MERGE (n:Email {address: row.address})
+ON CREATE SET n.source_ids = [$source_id]
+ON MATCH SET n.source_ids = CASE WHEN $source_id IN coalesce(n.source_ids, []) THEN n.source_ids
+                                 ELSE coalesce(n.source_ids, []) + $source_id END
+"""
+MERGE_DOCUMENTS = """
+UNWIND $documents AS row
+MERGE (n:Document {doc_id: row.doc_id})
+ON CREATE SET n.doc_type = row.doc_type, n.number = row.number, n.source_ids = [$source_id]
+ON MATCH SET n.source_ids = CASE WHEN $source_id IN coalesce(n.source_ids, []) THEN n.source_ids
+                                 ELSE coalesce(n.source_ids, []) + $source_id END
+"""
+MERGE_COUNTRIES = """
+UNWIND $countries AS row
+MERGE (c:Country {code: row.code})
+ON CREATE SET c.name = row.name
+"""
+MERGE_OPERATIONS = """
+UNWIND $operations AS row
+MERGE (o:Operation {name: row.name})
+ON CREATE SET o.source_ids = [$source_id]
+ON MATCH SET o.source_ids = CASE WHEN $source_id IN coalesce(o.source_ids, []) THEN o.source_ids
+                                 ELSE coalesce(o.source_ids, []) + $source_id END
+"""
+MERGE_ARRESTS = """
+UNWIND $arrests AS row
+MERGE (a:Arrest {arrest_id: row.arrest_id})
+ON CREATE SET a.source_ids = []
+SET a.arrest_date = coalesce(a.arrest_date, row.arrest_date),
+    a.agency = coalesce(a.agency, row.agency),
+    a.city = coalesce(a.city, row.city),
+    a.country = coalesce(a.country, row.country),
+    a.latitude = coalesce(a.latitude, row.latitude),
+    a.longitude = coalesce(a.longitude, row.longitude),
+    a.source_ids = CASE WHEN $source_id IN a.source_ids THEN a.source_ids ELSE a.source_ids + $source_id END
+"""
+
+# -- links between nodes (one query per pattern: labels and types are fixed text) -----------------
+
+LINK_USES_PHONE = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (t:Phone {number: row.key})
+MERGE (p)-[r:USES]->(t)
+ON CREATE SET r.source_ids = [], r.source_rows = []
+SET r.valid_from = CASE WHEN r.valid_from IS NULL OR row.valid_from < r.valid_from THEN row.valid_from
+                        ELSE r.valid_from END,
+    r.valid_to = CASE WHEN r.valid_to IS NULL OR row.valid_to > r.valid_to THEN row.valid_to
+                      ELSE r.valid_to END,
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN row.source_row IN r.source_rows
+                           OR ($first_only AND any(x IN r.source_rows WHERE x STARTS WITH $row_prefix))
+                         THEN r.source_rows ELSE r.source_rows + row.source_row END
+SET r += row.extra
+"""
+LINK_USES_DEVICE = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (t:Device {imei: row.key})
+MERGE (p)-[r:USES]->(t)
+ON CREATE SET r.source_ids = [], r.source_rows = []
+SET r.valid_from = CASE WHEN r.valid_from IS NULL OR row.valid_from < r.valid_from THEN row.valid_from
+                        ELSE r.valid_from END,
+    r.valid_to = CASE WHEN r.valid_to IS NULL OR row.valid_to > r.valid_to THEN row.valid_to
+                      ELSE r.valid_to END,
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN row.source_row IN r.source_rows
+                           OR ($first_only AND any(x IN r.source_rows WHERE x STARTS WITH $row_prefix))
+                         THEN r.source_rows ELSE r.source_rows + row.source_row END
+SET r += row.extra
+"""
+LINK_HOLDS = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (t:Account {account_id: row.key})
+MERGE (p)-[r:HOLDS]->(t)
+ON CREATE SET r.source_ids = [], r.source_rows = []
+SET r.valid_from = CASE WHEN r.valid_from IS NULL OR row.valid_from < r.valid_from THEN row.valid_from
+                        ELSE r.valid_from END,
+    r.valid_to = CASE WHEN r.valid_to IS NULL OR row.valid_to > r.valid_to THEN row.valid_to
+                      ELSE r.valid_to END,
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN row.source_row IN r.source_rows
+                           OR ($first_only AND any(x IN r.source_rows WHERE x STARTS WITH $row_prefix))
+                         THEN r.source_rows ELSE r.source_rows + row.source_row END
+SET r += row.extra
+"""
+LINK_HAS_EMAIL = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (t:Email {address: row.key})
+MERGE (p)-[r:HAS_EMAIL]->(t)
+ON CREATE SET r.source_ids = [], r.source_rows = []
+SET r.valid_from = CASE WHEN r.valid_from IS NULL OR row.valid_from < r.valid_from THEN row.valid_from
+                        ELSE r.valid_from END,
+    r.valid_to = CASE WHEN r.valid_to IS NULL OR row.valid_to > r.valid_to THEN row.valid_to
+                      ELSE r.valid_to END,
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN row.source_row IN r.source_rows
+                           OR ($first_only AND any(x IN r.source_rows WHERE x STARTS WITH $row_prefix))
+                         THEN r.source_rows ELSE r.source_rows + row.source_row END
+SET r += row.extra
+"""
+LINK_HAS_DOCUMENT = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (t:Document {doc_id: row.key})
+MERGE (p)-[r:HAS_DOCUMENT]->(t)
+ON CREATE SET r.source_ids = [], r.source_rows = []
+SET r.valid_from = CASE WHEN r.valid_from IS NULL OR row.valid_from < r.valid_from THEN row.valid_from
+                        ELSE r.valid_from END,
+    r.valid_to = CASE WHEN r.valid_to IS NULL OR row.valid_to > r.valid_to THEN row.valid_to
+                      ELSE r.valid_to END,
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN row.source_row IN r.source_rows
+                           OR ($first_only AND any(x IN r.source_rows WHERE x STARTS WITH $row_prefix))
+                         THEN r.source_rows ELSE r.source_rows + row.source_row END
+SET r += row.extra
+"""
+LINK_INVOLVED_IN = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (a:Arrest {arrest_id: row.arrest_id})
+MERGE (p)-[r:INVOLVED_IN]->(a)
+ON CREATE SET r.role = row.role, r.charges = [], r.source_ids = [], r.source_rows = []
+SET r.charges = reduce(acc = r.charges, c IN row.charges | CASE WHEN c IN acc THEN acc ELSE acc + c END),
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN row.source_row IN r.source_rows THEN r.source_rows
+                         ELSE r.source_rows + row.source_row END
+SET r += row.extra
+"""
+LINK_PART_OF = """
+UNWIND $links AS row
+MATCH (a:Arrest {arrest_id: row.arrest_id})
+MATCH (o:Operation {name: row.operation})
+MERGE (a)-[r:PART_OF]->(o)
+ON CREATE SET r.source_ids = [$source_id]
+ON MATCH SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
+                                 ELSE r.source_ids + $source_id END
+"""
+LINK_NATIONAL_OF = """
+UNWIND $links AS row
+MATCH (p:Person {person_id: row.person_id})
+MATCH (c:Country {code: row.code})
+MERGE (p)-[r:NATIONAL_OF]->(c)
+ON CREATE SET r.source_ids = [$source_id]
+ON MATCH SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
+                                 ELSE r.source_ids + $source_id END
+"""
+LINK_ARREST_COUNTRY = """
+UNWIND $links AS row
+MATCH (a:Arrest {arrest_id: row.arrest_id})
+MATCH (c:Country {code: row.code})
+MERGE (a)-[r:IN_COUNTRY]->(c)
+ON CREATE SET r.source_ids = [$source_id]
+ON MATCH SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
+                                 ELSE r.source_ids + $source_id END
+"""
+LINK_ACCOUNT_COUNTRY = """
+UNWIND $links AS row
+MATCH (a:Account {account_id: row.account_id})
+MATCH (c:Country {code: row.code})
+MERGE (a)-[r:IN_COUNTRY]->(c)
+ON CREATE SET r.source_ids = [$source_id]
+ON MATCH SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
+                                 ELSE r.source_ids + $source_id END
+"""
+LINK_IN_DEVICE = """
+UNWIND $links AS row
+MATCH (p:Phone {number: row.number})
+MATCH (d:Device {imei: row.imei})
+MERGE (p)-[r:IN_DEVICE]->(d)
+ON CREATE SET r.first_seen = row.first_seen, r.last_seen = row.last_seen, r.source_ids = [],
+              r.source_rows = []
+SET r.first_seen = CASE WHEN row.first_seen < r.first_seen THEN row.first_seen ELSE r.first_seen END,
+    r.last_seen = CASE WHEN row.last_seen > r.last_seen THEN row.last_seen ELSE r.last_seen END,
+    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
+    r.source_rows = CASE WHEN any(x IN r.source_rows WHERE x STARTS WITH $row_prefix) THEN r.source_rows
+                         ELSE r.source_rows + row.source_row END
+"""
+
+# -- raw events: one relationship per record; an id already in the graph is never written twice ----
+
+CREATE_CALLS = """
+UNWIND $events AS row
+OPTIONAL MATCH (x:Phone)-[old:CALLED {call_id: row.props.call_id}]->(y:Phone)
+WITH row, old, x, y
+CALL (row, old) {
+  WITH row, old WHERE old IS NULL
+  MATCH (a:Phone {number: row.caller})
+  MATCH (b:Phone {number: row.callee})
+  CREATE (a)-[c:CALLED]->(b)
+  SET c = row.props, c.source_id = $source_id, c.row = row.line
+}
+WITH row, old, x, y
+WHERE old IS NOT NULL
+  AND (x.number <> row.caller OR y.number <> row.callee OR old.start_time <> row.props.start_time)
+RETURN row.line AS line, old.source_id AS other_source, old.row AS other_row
+"""
+CREATE_TRANSFERS = """
+UNWIND $events AS row
+OPTIONAL MATCH (x:Account)-[old:TRANSFERRED {transaction_id: row.props.transaction_id}]->(y:Account)
+WITH row, old, x, y
+CALL (row, old) {
+  WITH row, old WHERE old IS NULL
+  MATCH (a:Account {account_id: row.sender})
+  MATCH (b:Account {account_id: row.receiver})
+  CREATE (a)-[t:TRANSFERRED]->(b)
+  SET t = row.props, t.source_id = $source_id, t.row = row.line
+}
+WITH row, old, x, y
+WHERE old IS NOT NULL AND (x.account_id <> row.sender OR y.account_id <> row.receiver
+                           OR old.amount <> row.props.amount OR old.timestamp <> row.props.timestamp)
+RETURN row.line AS line, old.source_id AS other_source, old.row AS other_row
+"""
+
+# -- the Source node, written last ------------------------------------------------------------------
+
+MERGE_SOURCE = """
+MERGE (s:Source {source_id: $source_id})
+ON CREATE SET s.loaded_at = datetime($loaded_at)
+SET s.file_name = $file_name, s.sha256 = $sha256, s.kind = $kind, s.mapping = $mapping,
+    s.rows_read = $rows_read, s.rows_loaded = $rows_loaded, s.rows_rejected = $rows_rejected,
+    s.name = $name, s.format = $format, s.encoding = $encoding
+RETURN s.loaded_at AS loaded_at
+"""
+
+
+def write_source(graph: Graph, params: Mapping[str, Any]) -> Row | None:
+    """Create or confirm the Source node of a load, with its counts."""
+    rows = graph.write(MERGE_SOURCE, params)
+    return rows[0] if rows else None
+
+
+Step = tuple[LiteralString, dict[str, Any]]
+
+
+@dataclass
+class BatchResult:
+    """What one batch transaction did: raw-event rows refused as conflicts, and Neo4j's counters."""
+
+    conflicts: list[Row] = field(default_factory=list)
+    nodes_created: int = 0
+    relationships_created: int = 0
+
+
+def write_batch(
+    graph: Graph,
+    source_id: str,
+    steps: Sequence[Step],
+    events: Step | None = None,
+    after: Callable[[set[int]], Sequence[Step]] | None = None,
+) -> BatchResult:
+    """Run one batch in one managed (retried) transaction: ``steps``, then ``events``, then ``after``.
+
+    ``events`` returns the lines whose record id is already in the graph for a different record;
+    ``after`` builds the last steps knowing those lines (so refused rows state nothing).
+    """
+    common = {
+        "source_id": source_id,
+        "row_prefix": source_id + ":",
+        "roles": list(ROLES),
+        "first_only": False,
+    }
+
+    def work(tx: neo4j.ManagedTransaction) -> BatchResult:
+        result = BatchResult()
+
+        def run(step: Step) -> list[Row]:
+            query, params = step
+            cursor = tx.run(query, {**common, **params})
+            rows = [record.data() for record in cursor]
+            counters = cursor.consume().counters
+            result.nodes_created += counters.nodes_created
+            result.relationships_created += counters.relationships_created
+            return rows
+
+        for step in steps:
+            run(step)
+        if events is not None:
+            result.conflicts = run(events)
+        if after is not None:
+            for step in after({int(row["line"]) for row in result.conflicts}):
+                run(step)
+        return result
+
+    return graph.transaction(work)

@@ -1,0 +1,413 @@
+"""The four input kinds: their canonical columns, and each row turned into a canonical record or a reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from graph.errors import InputError
+from graph.model import IDENTIFIER_TYPES
+from loaders.mapping import Mapping, value_key
+from loaders.normalize import (
+    BadValue,
+    amount_micro,
+    clean_text,
+    normalize_account,
+    normalize_amount,
+    normalize_country,
+    normalize_currency,
+    normalize_date,
+    normalize_datetime,
+    normalize_imei,
+    normalize_name,
+    normalize_phone,
+    split_list,
+)
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One input kind: required columns, optional columns, and alternatives of which one is needed."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    one_of: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> set[str]:
+        return set(self.required) | set(self.optional) | set(self.one_of)
+
+
+PERSON_COLUMNS = ("person_id", "aliases", "date_of_birth", "gender", "nationality", "role")
+KINDS: dict[str, Kind] = {
+    "arrests": Kind(
+        "arrests",
+        ("arrest_id", "arrest_date", "full_name"),
+        (
+            *PERSON_COLUMNS,
+            "charges",
+            "operation",
+            "agency",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+            "phones",
+            "accounts",
+        ),
+    ),
+    "calls": Kind(
+        "calls",
+        ("caller", "callee", "start_time"),
+        (
+            "call_id",
+            "duration_s",
+            "call_type",
+            "caller_imei",
+            "callee_imei",
+            "caller_cell",
+            "callee_cell",
+            "caller_lat",
+            "caller_lon",
+        ),
+    ),
+    "identifiers": Kind(
+        "identifiers",
+        ("identifier_type", "identifier"),
+        ("date_of_birth", "nationality", "valid_from", "valid_to", "source", "aliases", "gender", "role"),
+        ("person_id", "full_name"),
+    ),
+    "transfers": Kind(
+        "transfers",
+        ("sender_account", "receiver_account", "amount", "currency", "timestamp"),
+        (
+            "transaction_id",
+            "channel",
+            "sender_name",
+            "receiver_name",
+            "sender_country",
+            "receiver_country",
+            "reference",
+        ),
+    ),
+}
+
+ROLE_WORDS = {
+    "suspect": "suspect",
+    "sospechoso": "suspect",
+    "detenido": "suspect",
+    "capturado": "suspect",
+    "imputado": "suspect",
+    "arrested": "suspect",
+    "victim": "victim",
+    "victima": "victim",
+    "witness": "witness",
+    "testigo": "witness",
+    "unknown": "unknown",
+    "desconocido": "unknown",
+}
+GENDER_WORDS = {
+    "f": "F",
+    "female": "F",
+    "femenino": "F",
+    "mujer": "F",
+    "m": "M",
+    "male": "M",
+    "masculino": "M",
+    "hombre": "M",
+    "x": "X",
+    "other": "X",
+    "otro": "X",
+}
+CALL_TYPES = {
+    "voice": "voice",
+    "call": "voice",
+    "voz": "voice",
+    "llamada": "voice",
+    "sms": "sms",
+    "text": "sms",
+    "mensaje": "sms",
+    "data": "data",
+    "datos": "data",
+    "gprs": "data",
+}
+CHANNELS = ("bank", "wire", "remittance", "mobile_money", "hawala", "crypto", "cash")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a row needs to be normalised: the mapping, default phone region and time zone."""
+
+    mapping: Mapping
+    region: str | None
+    tz: tzinfo
+
+
+def check_columns(kind: Kind, columns: list[str], file_name: str) -> None:
+    """Raise InputError naming the required columns the file lacks (after the mapping)."""
+    missing = [c for c in kind.required if c not in columns]
+    if kind.one_of and not any(c in columns for c in kind.one_of):
+        missing.append(" or ".join(kind.one_of))
+    if missing:
+        raise InputError(
+            f"{file_name}: missing required column(s) for {kind.name}: {', '.join(missing)}",
+            "rename them in the file or map them with --map (see docs/input-formats.md)",
+        )
+
+
+def extra_name(column: str) -> str:
+    """The property name that keeps an unknown column: ``x_`` + its name in lower-case snake form."""
+    return "x_" + (re.sub(r"[^0-9a-z]+", "_", value_key(column)).strip("_") or "column")
+
+
+def _extras(kind: Kind, row: dict[str, str]) -> dict[str, str]:
+    return {extra_name(k): clean_text(v) for k, v in row.items() if k not in kind.known and v.strip()}
+
+
+def _get(row: dict[str, str], column: str) -> str | None:
+    value = row.get(column)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _need(row: dict[str, str], column: str) -> str:
+    value = _get(row, column)
+    if value is None:
+        raise BadValue(f"missing {column}")
+    return value
+
+
+def _opt(row: dict[str, str], column: str, convert: Callable[[str], Any]) -> Any:
+    value = _get(row, column)
+    return None if value is None else convert(value)
+
+
+def _word(table: dict[str, str], what: str) -> Callable[[str], str]:
+    def convert(value: str) -> str:
+        found = table.get(value_key(value))
+        if found is None:
+            raise BadValue(f"unknown {what} {value!r}")
+        return found
+
+    return convert
+
+
+def _float_in(low: float, high: float, what: str) -> Callable[[str], float]:
+    def convert(value: str) -> float:
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            raise BadValue(f"{what} {value!r} is not a number") from None
+        if not low <= number <= high:
+            raise BadValue(f"{what} {value!r} is out of range")
+        return number
+
+    return convert
+
+
+def _duration(value: str) -> int:
+    parts = value.split(":")
+    try:
+        if len(parts) in (2, 3):
+            seconds = 0
+            for part in parts:
+                seconds = seconds * 60 + int(part)
+        else:
+            number = float(value.replace(",", "."))
+            if not number.is_integer():
+                raise ValueError
+            seconds = int(number)
+    except ValueError:
+        raise BadValue(f"duration {value!r} is not whole seconds or h:mm:ss") from None
+    if seconds < 0:
+        raise BadValue(f"duration {value!r} is negative")
+    return seconds
+
+
+def digest(prefix: str, content: dict[str, Any]) -> str:
+    """A deterministic record id from a record's normalised content."""
+    text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _person(row: dict[str, str], ctx: Context, default_role: str | None) -> Record:
+    person_id = _get(row, "person_id")
+    full_name = _get(row, "full_name")
+    if full_name is None and person_id is None:
+        raise BadValue("missing full_name")
+    name, key = normalize_name(full_name) if full_name else (None, None)
+    return {
+        "person_id": clean_text(person_id) if person_id else None,
+        "name": name,
+        "name_key": key,
+        "aliases": [a for a in _opt(row, "aliases", split_list) or [] if a != name],
+        "date_of_birth": _opt(row, "date_of_birth", lambda v: normalize_date(v, ctx.mapping.date_format)),
+        "gender": _opt(row, "gender", _word(GENDER_WORDS, "gender")),
+        "nationality": _opt(row, "nationality", normalize_country),
+        "role": _opt(row, "role", _word(ROLE_WORDS, "role")) or default_role,
+    }
+
+
+def _phone(ctx: Context) -> Callable[[str], Any]:
+    return lambda value: normalize_phone(value, ctx.region)
+
+
+def arrest_record(row: dict[str, str], ctx: Context) -> Record:
+    kind = KINDS["arrests"]
+    return {
+        "arrest_id": clean_text(_need(row, "arrest_id")),
+        "arrest_date": normalize_date(_need(row, "arrest_date"), ctx.mapping.date_format),
+        "person": _person(row, ctx, "suspect"),
+        "charges": _opt(row, "charges", split_list) or [],
+        "operation": _opt(row, "operation", clean_text),
+        "agency": _opt(row, "agency", clean_text),
+        "city": _opt(row, "city", clean_text),
+        "country": _opt(row, "country", normalize_country),
+        "latitude": _opt(row, "latitude", _float_in(-90, 90, "latitude")),
+        "longitude": _opt(row, "longitude", _float_in(-180, 180, "longitude")),
+        "phones": [normalize_phone(p, ctx.region) for p in _opt(row, "phones", split_list) or []],
+        "accounts": [normalize_account(a) for a in _opt(row, "accounts", split_list) or []],
+        "extra": _extras(kind, row),
+    }
+
+
+def call_record(row: dict[str, str], ctx: Context) -> Record:
+    kind = KINDS["calls"]
+    caller = normalize_phone(_need(row, "caller"), ctx.region)
+    callee = normalize_phone(_need(row, "callee"), ctx.region)
+    if caller.number == callee.number:
+        raise BadValue(f"caller and callee are the same number {caller.number}")
+    start = normalize_datetime(_need(row, "start_time"), ctx.tz, ctx.mapping.datetime_format)
+    caller_imei = _opt(row, "caller_imei", normalize_imei)
+    callee_imei = _opt(row, "callee_imei", normalize_imei)
+    props: Record = {
+        "start_time": start,
+        "duration_s": _opt(row, "duration_s", _duration),
+        "call_type": _opt(row, "call_type", _word(CALL_TYPES, "call_type")),
+        "caller_imei": caller_imei[0] if caller_imei else None,
+        "callee_imei": callee_imei[0] if callee_imei else None,
+        "caller_cell": _opt(row, "caller_cell", clean_text),
+        "callee_cell": _opt(row, "callee_cell", clean_text),
+        "caller_lat": _opt(row, "caller_lat", _float_in(-90, 90, "caller_lat")),
+        "caller_lon": _opt(row, "caller_lon", _float_in(-180, 180, "caller_lon")),
+        **_extras(kind, row),
+    }
+    call_id = _get(row, "call_id")
+    props["call_id"] = (
+        clean_text(call_id)
+        if call_id
+        else digest(
+            "C-", {**props, "caller": caller.number, "callee": callee.number, "start_time": start.isoformat()}
+        )
+    )
+    return {
+        "caller": caller,
+        "callee": callee,
+        "caller_luhn": caller_imei[1] if caller_imei else None,
+        "callee_luhn": callee_imei[1] if callee_imei else None,
+        "props": props,
+    }
+
+
+def identifier_record(row: dict[str, str], ctx: Context) -> Record:
+    kind = KINDS["identifiers"]
+    id_type = value_key(_need(row, "identifier_type")).replace(" ", "_")
+    if id_type not in IDENTIFIER_TYPES:
+        raise BadValue(f"unknown identifier_type {id_type!r} (one of {', '.join(IDENTIFIER_TYPES)})")
+    raw = _need(row, "identifier")
+    target: Record
+    if id_type == "phone":
+        phone = normalize_phone(raw, ctx.region)
+        target = {"key": phone.number, "phone": phone}
+    elif id_type == "imei":
+        imei, luhn = normalize_imei(raw)
+        target = {"key": imei, "luhn_ok": luhn}
+    elif id_type == "account":
+        target = {"key": normalize_account(raw)}
+    elif id_type == "email":
+        address = "".join(raw.split()).lower()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+            raise BadValue(f"email {raw!r} is not an address")
+        target = {"key": address}
+    else:
+        number = "".join(raw.split()).upper()
+        target = {"key": f"{id_type}:{number}", "doc_type": id_type, "number": number}
+    valid_from = _opt(row, "valid_from", lambda v: normalize_date(v, ctx.mapping.date_format))
+    valid_to = _opt(row, "valid_to", lambda v: normalize_date(v, ctx.mapping.date_format))
+    if valid_from and valid_to and valid_to < valid_from:
+        raise BadValue(f"valid_to {valid_to} is before valid_from {valid_from}")
+    extra = _extras(kind, row)
+    note = _opt(row, "source", clean_text)
+    if note:
+        extra["reported_by"] = note
+    return {
+        "identifier_type": id_type,
+        "target": target,
+        "person": _person(row, ctx, None),
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "extra": extra,
+    }
+
+
+def transfer_record(row: dict[str, str], ctx: Context) -> Record:
+    kind = KINDS["transfers"]
+    sender = normalize_account(_need(row, "sender_account"))
+    receiver = normalize_account(_need(row, "receiver_account"))
+    if sender == receiver:
+        raise BadValue(f"self-transfer: sender and receiver are the same account {sender}")
+    amount = normalize_amount(_need(row, "amount"), ctx.mapping.decimal_separator)
+    timestamp = normalize_datetime(_need(row, "timestamp"), ctx.tz, ctx.mapping.datetime_format)
+    channel = _opt(row, "channel", lambda v: value_key(v).replace(" ", "_").replace("-", "_"))
+    if channel is not None and channel not in CHANNELS:
+        raise BadValue(f"unknown channel {channel!r} (one of {', '.join(CHANNELS)})")
+    names = {side: _opt(row, f"{side}_name", normalize_name) for side in ("sender", "receiver")}
+    props: Record = {
+        "timestamp": timestamp,
+        "amount": str(amount),
+        "amount_micro": amount_micro(amount),
+        "currency": normalize_currency(_need(row, "currency")),
+        "channel": channel,
+        "reference": _opt(row, "reference", clean_text),
+        **_extras(kind, row),
+    }
+    tx_id = _get(row, "transaction_id")
+    props["transaction_id"] = (
+        clean_text(tx_id)
+        if tx_id
+        else digest(
+            "T-", {**props, "sender": sender, "receiver": receiver, "timestamp": timestamp.isoformat()}
+        )
+    )
+    return {
+        "sender": sender,
+        "receiver": receiver,
+        "sender_name": names["sender"],
+        "receiver_name": names["receiver"],
+        "sender_country": _opt(row, "sender_country", normalize_country),
+        "receiver_country": _opt(row, "receiver_country", normalize_country),
+        "props": props,
+    }
+
+
+PARSERS: dict[str, Callable[[dict[str, str], Context], Record]] = {
+    "arrests": arrest_record,
+    "calls": call_record,
+    "identifiers": identifier_record,
+    "transfers": transfer_record,
+}
+
+
+def to_record(kind: str, row: dict[str, str], ctx: Context) -> Record:
+    """The canonical record of a (renamed) row; raises BadValue with the reject reason."""
+    return PARSERS[kind](row, ctx)

@@ -1,0 +1,546 @@
+"""Load one input file into the graph: read, map, normalise, reject bad rows, write batches, record it."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+from rich.console import Console
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+from graph import ingest
+from graph.connection import Graph, batched
+from graph.errors import InputError
+from graph.migrations import migrate
+from loaders.kinds import KINDS, Context, Record, check_columns, to_record
+from loaders.mapping import Mapping, load_mapping
+from loaders.normalize import BadValue, PhoneNumber, country_name, zone
+from loaders.people import PersonResolver
+from loaders.readers import RawRow, Table, open_table
+from loaders.rejects import RejectWriter, rejects_path_for
+
+BATCH_ROWS = 10_000
+
+
+@dataclass
+class LoadSummary:
+    """The outcome of one load (also written on its Source node)."""
+
+    source_id: str
+    kind: str
+    file_name: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rejects_path: Path | None
+    duplicates: int = 0
+    nodes_created: int = 0
+    relationships_created: int = 0
+    seconds: float = 0.0
+    rows_per_second: float = 0.0
+    sha256: str = ""
+    loaded_at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rejects_path"] = str(self.rejects_path) if self.rejects_path else None
+        return data
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_id_for(
+    sha256: str, kind: str, mapping: Mapping, region: str | None, tz_name: str, encoding: str
+) -> str:
+    """Deterministic Source id: the same file, kind and reading options always give the same id."""
+    text = "|".join((sha256, kind, mapping.text, region or "", tz_name, encoding))
+    return "S-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _check_region(region: str | None) -> str | None:
+    if region is None:
+        return None
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InputError(f"unknown phone region {region!r}", "give an ISO 3166 alpha-2 code such as CO")
+    return code
+
+
+def _parsed(table: Table, kind: str, mapping: Mapping, ctx: Context) -> Iterator[tuple[RawRow, Record | str]]:
+    """Each raw row with its canonical record, or the reason it is rejected."""
+    for raw in table.rows:
+        if raw.error is not None:
+            yield raw, raw.error
+            continue
+        try:
+            record = to_record(kind, mapping.rename(raw.values), ctx)
+        except BadValue as exc:
+            yield raw, str(exc)
+            continue
+        record["line"] = raw.line
+        yield raw, record
+
+
+# -- batch builders: records -> ordered write steps ---------------------------------------------
+
+
+def _phone_row(phone: PhoneNumber) -> dict[str, Any]:
+    return {"number": phone.number, "digits": phone.digits, "quality": phone.quality, "region": phone.region}
+
+
+def _countries(codes: set[str]) -> list[dict[str, str]]:
+    return [{"code": c, "name": country_name(c)} for c in sorted(codes)]
+
+
+class BatchWriter:
+    """Turns batches of canonical records of one kind into transactions, and keeps per-load state."""
+
+    def __init__(self, graph: Graph, kind: str, source_id: str) -> None:
+        self.graph = graph
+        self.kind = kind
+        self.source_id = source_id
+        self.people = PersonResolver(graph)
+        self.seen_phones: set[str] = set()
+        self.seen_devices: set[str] = set()
+        self.nodes_created = 0
+        self.relationships_created = 0
+        self.duplicates = 0
+
+    def row_ref(self, line: int) -> str:
+        return f"{self.source_id}:{line}"
+
+    def write(self, records: list[Record]) -> list[tuple[int, str]]:
+        """Write one batch; return the (line, reason) of rows refused by the graph."""
+        result = getattr(self, "_" + self.kind)(records)
+        self.nodes_created += result.nodes_created
+        self.relationships_created += result.relationships_created
+        return [
+            (
+                int(c["line"]),
+                f"record id already used by a different record (source {c['other_source']}, "
+                f"line {c['other_row']})",
+            )
+            for c in result.conflicts
+        ]
+
+    def _resolve_people(self, persons: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        self.people.prefetch({p["name_key"] for p in persons if p["person_id"] is None and p["name_key"]})
+        for person in persons:
+            self.people.resolve(person)
+        return [dict(p) for p in persons]
+
+    def _new_phones(self, phones: Sequence[PhoneNumber]) -> list[dict[str, Any]]:
+        rows = {}
+        for phone in phones:
+            if phone.number not in self.seen_phones and phone.number not in rows:
+                rows[phone.number] = _phone_row(phone)
+        return list(rows.values())
+
+    def _arrests(self, records: list[Record]) -> ingest.BatchResult:
+        people = self._resolve_people([r["person"] for r in records])
+        codes = {r["country"] for r in records if r["country"]} | {
+            p["nationality"] for p in people if p["nationality"]
+        }
+        phones = [p for r in records for p in r["phones"]]
+        involved, part_of, national, in_country, uses, holds = [], [], [], [], [], []
+        accounts: dict[str, dict[str, Any]] = {}
+        for r in records:
+            pid, ref = r["person"]["person_id"], self.row_ref(r["line"])
+            involved.append(
+                {
+                    "person_id": pid,
+                    "arrest_id": r["arrest_id"],
+                    "role": r["person"]["role"],
+                    "charges": r["charges"],
+                    "source_row": ref,
+                    "extra": r["extra"],
+                }
+            )
+            if r["operation"]:
+                part_of.append({"arrest_id": r["arrest_id"], "operation": r["operation"]})
+            if r["person"]["nationality"]:
+                national.append({"person_id": pid, "code": r["person"]["nationality"]})
+            if r["country"]:
+                in_country.append({"arrest_id": r["arrest_id"], "code": r["country"]})
+            for phone in r["phones"]:
+                uses.append(_link(pid, phone.number, ref))
+            for account in r["accounts"]:
+                accounts.setdefault(
+                    account, {"account_id": account, "holder_name": r["person"]["name"], "country": None}
+                )
+                holds.append(_link(pid, account, ref))
+        arrests = [
+            {
+                k: r[k]
+                for k in ("arrest_id", "arrest_date", "agency", "city", "country", "latitude", "longitude")
+            }
+            for r in records
+        ]
+        steps: list[ingest.Step] = [
+            (ingest.MERGE_PEOPLE, {"people": people}),
+            (ingest.MERGE_COUNTRIES, {"countries": _countries(codes)}),
+            (
+                ingest.MERGE_OPERATIONS,
+                {"operations": [{"name": n} for n in sorted({p["operation"] for p in part_of})]},
+            ),
+            (ingest.MERGE_ARRESTS, {"arrests": arrests}),
+            (ingest.MERGE_PHONES, {"phones": self._new_phones(phones)}),
+            (ingest.MERGE_ACCOUNTS, {"accounts": list(accounts.values())}),
+            (ingest.LINK_INVOLVED_IN, {"links": involved}),
+            (ingest.LINK_PART_OF, {"links": part_of}),
+            (ingest.LINK_NATIONAL_OF, {"links": national}),
+            (ingest.LINK_ARREST_COUNTRY, {"links": in_country}),
+            (ingest.LINK_USES_PHONE, {"links": uses}),
+            (ingest.LINK_HOLDS, {"links": holds}),
+        ]
+        result = ingest.write_batch(self.graph, self.source_id, steps)
+        self.seen_phones.update(p.number for p in phones)
+        return result
+
+    def _identifiers(self, records: list[Record]) -> ingest.BatchResult:
+        people = self._resolve_people([r["person"] for r in records])
+        codes = {p["nationality"] for p in people if p["nationality"]}
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        targets: dict[str, dict[str, dict[str, Any]]] = {}
+        national = []
+        for r in records:
+            person, t, id_type = r["person"], r["target"], r["identifier_type"]
+            link = _link(
+                person["person_id"], t["key"], self.row_ref(r["line"]), r["valid_from"], r["valid_to"]
+            )
+            link["extra"] = r["extra"]
+            by_type.setdefault(id_type, []).append(link)
+            bucket = targets.setdefault(id_type, {})
+            if id_type == "phone":
+                bucket.setdefault(t["key"], _phone_row(t["phone"]))
+            elif id_type == "imei":
+                bucket.setdefault(t["key"], {"imei": t["key"], "luhn_ok": t["luhn_ok"]})
+            elif id_type == "account":
+                bucket.setdefault(
+                    t["key"], {"account_id": t["key"], "holder_name": person["name"], "country": None}
+                )
+            elif id_type == "email":
+                bucket.setdefault(t["key"], {"address": t["key"]})
+            else:
+                bucket.setdefault(
+                    t["key"], {"doc_id": t["key"], "doc_type": t["doc_type"], "number": t["number"]}
+                )
+            if person["nationality"]:
+                national.append({"person_id": person["person_id"], "code": person["nationality"]})
+
+        def nodes(id_type: str) -> list[dict[str, Any]]:
+            return list(targets.get(id_type, {}).values())
+
+        def links(id_type: str) -> dict[str, Any]:
+            return {"links": by_type.get(id_type, [])}
+
+        docs = nodes("passport") + nodes("national_id")
+        steps: list[ingest.Step] = [
+            (ingest.MERGE_PEOPLE, {"people": people}),
+            (ingest.MERGE_COUNTRIES, {"countries": _countries(codes)}),
+            (ingest.MERGE_PHONES, {"phones": nodes("phone")}),
+            (ingest.MERGE_DEVICES, {"devices": nodes("imei")}),
+            (ingest.MERGE_ACCOUNTS, {"accounts": nodes("account")}),
+            (ingest.MERGE_EMAILS, {"emails": nodes("email")}),
+            (ingest.MERGE_DOCUMENTS, {"documents": docs}),
+            (ingest.LINK_NATIONAL_OF, {"links": national}),
+            (ingest.LINK_USES_PHONE, links("phone")),
+            (ingest.LINK_USES_DEVICE, links("imei")),
+            (ingest.LINK_HOLDS, links("account")),
+            (ingest.LINK_HAS_EMAIL, links("email")),
+            (
+                ingest.LINK_HAS_DOCUMENT,
+                {"links": by_type.get("passport", []) + by_type.get("national_id", [])},
+            ),
+        ]
+        return ingest.write_batch(self.graph, self.source_id, steps)
+
+    def _dedupe(self, records: list[Record], id_key: str, content: tuple[str, ...]) -> list[Record]:
+        """Drop repeats of a record id within the batch (same content) and refuse different content."""
+        seen: dict[str, tuple[Any, ...]] = {}
+        kept = []
+        for r in records:
+            rid = r["props"][id_key]
+            fingerprint = tuple(r[c] if c in r else r["props"][c] for c in content)
+            if rid not in seen:
+                seen[rid] = fingerprint
+                kept.append(r)
+            elif seen[rid] == fingerprint:
+                self.duplicates += 1
+            else:
+                r["conflict"] = True
+        return kept
+
+    def _calls(self, records: list[Record]) -> ingest.BatchResult:
+        kept = self._dedupe(records, "call_id", ("caller", "callee", "start_time"))
+        phones = [p for r in kept for p in (r["caller"], r["callee"])]
+        devices: dict[str, dict[str, Any]] = {}
+        for r in kept:
+            for side in ("caller", "callee"):
+                imei = r["props"][side + "_imei"]
+                if imei and imei not in self.seen_devices:
+                    devices.setdefault(imei, {"imei": imei, "luhn_ok": r[side + "_luhn"]})
+        events = [
+            {
+                "line": r["line"],
+                "caller": r["caller"].number,
+                "callee": r["callee"].number,
+                "props": r["props"],
+            }
+            for r in kept
+        ]
+
+        def after(refused: set[int]) -> list[ingest.Step]:
+            links: dict[tuple[str, str], dict[str, Any]] = {}
+            for r in kept:
+                if r["line"] in refused:
+                    continue
+                for side in ("caller", "callee"):
+                    imei = r["props"][side + "_imei"]
+                    if not imei:
+                        continue
+                    number, when = r[side].number, r["props"]["start_time"]
+                    link = links.setdefault(
+                        (number, imei),
+                        {
+                            "number": number,
+                            "imei": imei,
+                            "first_seen": when,
+                            "last_seen": when,
+                            "source_row": self.row_ref(r["line"]),
+                        },
+                    )
+                    link["first_seen"] = min(link["first_seen"], when)
+                    link["last_seen"] = max(link["last_seen"], when)
+            return [(ingest.LINK_IN_DEVICE, {"links": list(links.values())})]
+
+        steps: list[ingest.Step] = [
+            (ingest.MERGE_PHONES, {"phones": self._new_phones(phones)}),
+            (ingest.MERGE_DEVICES, {"devices": list(devices.values())}),
+        ]
+        result = ingest.write_batch(
+            self.graph, self.source_id, steps, (ingest.CREATE_CALLS, {"events": events}), after
+        )
+        self.seen_phones.update(p.number for p in phones)
+        self.seen_devices.update(devices)
+        return result
+
+    def _transfers(self, records: list[Record]) -> ingest.BatchResult:
+        kept = self._dedupe(records, "transaction_id", ("sender", "receiver", "amount", "timestamp"))
+        pairs = {
+            (r[side], r[side + "_name"][1])
+            for r in kept
+            for side in ("sender", "receiver")
+            if r[side + "_name"]
+        }
+        self.people.prefetch_holders(pairs)
+        accounts: dict[str, dict[str, Any]] = {}
+        people: dict[str, dict[str, Any]] = {}
+        codes: set[str] = set()
+        in_country = []
+        for r in kept:
+            for side in ("sender", "receiver"):
+                account, named, country = r[side], r[side + "_name"], r[side + "_country"]
+                entry = accounts.setdefault(
+                    account, {"account_id": account, "holder_name": None, "country": None}
+                )
+                entry["holder_name"] = entry["holder_name"] or (named[0] if named else None)
+                entry["country"] = entry["country"] or country
+                if country:
+                    codes.add(country)
+                    in_country.append({"account_id": account, "code": country})
+                if named:
+                    pid = self.people.holder(account, named[1])
+                    people.setdefault(
+                        pid,
+                        {
+                            "person_id": pid,
+                            "name": named[0],
+                            "name_key": named[1],
+                            "aliases": [],
+                            "date_of_birth": None,
+                            "gender": None,
+                            "nationality": None,
+                            "role": None,
+                        },
+                    )
+        events = [
+            {"line": r["line"], "sender": r["sender"], "receiver": r["receiver"], "props": r["props"]}
+            for r in kept
+        ]
+
+        def after(refused: set[int]) -> list[ingest.Step]:
+            holds: dict[tuple[str, str], dict[str, Any]] = {}
+            for r in kept:
+                if r["line"] in refused:
+                    continue
+                for side in ("sender", "receiver"):
+                    named = r[side + "_name"]
+                    if named:
+                        pid = self.people.holder(r[side], named[1])
+                        holds.setdefault((pid, r[side]), _link(pid, r[side], self.row_ref(r["line"])))
+            return [(ingest.LINK_HOLDS, {"links": list(holds.values()), "first_only": True})]
+
+        steps: list[ingest.Step] = [
+            (ingest.MERGE_PEOPLE, {"people": list(people.values())}),
+            (ingest.MERGE_COUNTRIES, {"countries": _countries(codes)}),
+            (ingest.MERGE_ACCOUNTS, {"accounts": list(accounts.values())}),
+            (ingest.LINK_ACCOUNT_COUNTRY, {"links": in_country}),
+        ]
+        return ingest.write_batch(
+            self.graph, self.source_id, steps, (ingest.CREATE_TRANSFERS, {"events": events}), after
+        )
+
+
+def _link(person_id: str, key: str, ref: str, valid_from: Any = None, valid_to: Any = None) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "key": key,
+        "source_row": ref,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "extra": {},
+    }
+
+
+# -- the load ---------------------------------------------------------------------------------------
+
+
+def _progress(enabled: bool, file_name: str) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.completed:>12,.0f} rows"),
+        TextColumn("{task.fields[rate]:>9,.0f} rows/s"),
+        TextColumn("{task.fields[rejected]:,} rejected"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not enabled,
+        transient=False,
+    )
+
+
+def load_file(
+    graph: Graph,
+    kind: str,
+    path: Path,
+    *,
+    mapping_path: Path | None = None,
+    region: str | None = None,
+    source_name: str | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    timezone: str = "UTC",
+    progress: bool = True,
+) -> LoadSummary:
+    """Load one file of ``kind`` (arrests, calls, identifiers, transfers) and return what happened.
+
+    Missing required columns stop the load before anything is written. Bad rows go to
+    ``FILE.rejects.csv``; with ``strict`` any bad row stops the load before anything is written.
+    Reloading the same file with the same options changes nothing.
+    """
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}", f"one of {', '.join(KINDS)}")
+    path = Path(path)
+    mapping = load_mapping(mapping_path)
+    region = _check_region(region or mapping.region)
+    tz_name = mapping.timezone if (timezone == "UTC" and mapping.timezone) else timezone
+    ctx = Context(mapping, region, zone(tz_name))
+    encoding = encoding or mapping.encoding
+    table = open_table(path, encoding)
+    check_columns(KINDS[kind], mapping.canonical_columns(table.columns), path.name)
+    sha256 = file_sha256(path)
+    source_id = source_id_for(sha256, kind, mapping, region, tz_name, encoding or "")
+    rejects_path = rejects_path_for(path)
+
+    if strict:
+        with RejectWriter(rejects_path, table.columns) as rejects:
+            rows_read = 0
+            for raw, outcome in _parsed(table, kind, mapping, ctx):
+                rows_read += 1
+                if isinstance(outcome, str):
+                    rejects.add(raw, outcome)
+        if rejects.count:
+            raise InputError(
+                f"{path.name}: {rejects.count} of {rows_read} rows are bad; --strict loaded nothing",
+                f"see {rejects_path}, fix the rows and load again",
+            )
+        table = open_table(path, encoding)
+
+    migrate(graph)
+    writer = BatchWriter(graph, kind, source_id)
+    started = time.perf_counter()
+    rows_read = 0
+    with RejectWriter(rejects_path, table.columns) as rejects, _progress(progress, path.name) as bar:
+        task = bar.add_task(f"{kind} {path.name}", total=None, rate=0.0, rejected=0)
+        raw_by_line: dict[int, RawRow] = {}
+        for chunk in batched(_parsed(table, kind, mapping, ctx), BATCH_ROWS):
+            records: list[Record] = []
+            raw_by_line.clear()
+            for raw, outcome in chunk:
+                rows_read += 1
+                if isinstance(outcome, str):
+                    rejects.add(raw, outcome)
+                else:
+                    records.append(outcome)
+                    raw_by_line[raw.line] = raw
+            if records:
+                refused = writer.write(records)
+                refused += [
+                    (r["line"], "record id repeats an earlier row of this batch with other content")
+                    for r in records
+                    if r.get("conflict")
+                ]
+                for line, reason in sorted(refused):
+                    rejects.add(raw_by_line[line], reason)
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
+    seconds = time.perf_counter() - started
+    rows_rejected = rejects.count
+    summary = LoadSummary(
+        source_id=source_id,
+        kind=kind,
+        file_name=path.name,
+        rows_read=rows_read,
+        rows_loaded=rows_read - rows_rejected,
+        rows_rejected=rows_rejected,
+        rejects_path=rejects_path if rows_rejected else None,
+        duplicates=writer.duplicates,
+        nodes_created=writer.nodes_created,
+        relationships_created=writer.relationships_created,
+        seconds=round(seconds, 3),
+        rows_per_second=round(rows_read / seconds, 1) if seconds > 0 else 0.0,
+        sha256=sha256,
+    )
+    written = ingest.write_source(
+        graph,
+        {
+            "source_id": source_id,
+            "loaded_at": datetime.now(UTC).isoformat(),
+            "file_name": path.name,
+            "sha256": sha256,
+            "kind": kind,
+            "mapping": mapping.text or None,
+            "rows_read": summary.rows_read,
+            "rows_loaded": summary.rows_loaded,
+            "rows_rejected": summary.rows_rejected,
+            "name": source_name,
+            "format": table.format,
+            "encoding": table.encoding,
+        },
+    )
+    if written and written.get("loaded_at") is not None:
+        loaded_at = written["loaded_at"]
+        summary.loaded_at = loaded_at.iso_format() if hasattr(loaded_at, "iso_format") else str(loaded_at)
+    return summary

@@ -1,0 +1,256 @@
+"""Stream rows from CSV (any delimiter, UTF-8/BOM/Latin-1, gzip), Excel .xlsx and JSON lines files."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from graph.errors import InputError
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = ",;\t|"
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One record as read: its line (CSV header = line 1, xlsx row, JSON line), values, or why unreadable."""
+
+    line: int
+    values: dict[str, str]
+    error: str | None = None
+
+
+@dataclass
+class Table:
+    """An open input file: its format, encoding, column names and a one-pass row iterator."""
+
+    format: str
+    encoding: str | None
+    columns: list[str]
+    rows: Iterator[RawRow]
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) unless the sample is clearly not UTF-8, then Latin-1 (cp1252)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    text = decoder.decode(sample, final=False)
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
+    # A few bad bytes among many good multi-byte characters: a UTF-8 file with broken rows.
+    return "utf-8" if bad == 0 or good >= 4 * bad else "cp1252"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == time(0) and value.tzinfo is None
+            else value.isoformat()
+        )
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _header(names: list[str], path: Path) -> list[str]:
+    columns = [name.strip().lstrip("\ufeff").strip() for name in names]
+    if not any(columns):
+        raise InputError(f"{path.name}: the first line holds no column names", "add a header line")
+    seen: set[str] = set()
+    for i, name in enumerate(columns):
+        if not name:
+            columns[i] = name = f"column_{i + 1}"
+        if name in seen:
+            raise InputError(
+                f"{path.name}: column {name!r} appears twice in the header", "rename one of them"
+            )
+        seen.add(name)
+    return columns
+
+
+def _has_surrogates(values: list[str]) -> bool:
+    return any("\udc80" <= c <= "\udcff" for value in values for c in value)
+
+
+def _read_csv(path: Path, encoding: str | None) -> Table:
+    binary = _open_binary(path)
+    try:
+        sample = binary.read(SAMPLE_BYTES)
+    except (OSError, EOFError) as exc:
+        binary.close()
+        raise InputError(
+            f"{path.name}: cannot read the file ({exc})", "check that it is not truncated"
+        ) from exc
+    enc = encoding or detect_encoding(sample)
+    try:
+        codecs.lookup(enc)
+    except LookupError as exc:
+        binary.close()
+        raise InputError(f"unknown encoding {enc!r}", "give one such as utf-8 or latin-1") from exc
+    if enc.replace("_", "-").lower() in ("utf-8", "utf8") and sample.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    binary.seek(0)
+    stream = io.TextIOWrapper(binary, encoding=enc, errors="surrogateescape", newline="")
+    head = sample.decode(enc, errors="replace").lstrip("\ufeff")
+    first_lines = "\n".join(head.splitlines()[:20])
+    try:
+        delimiter = csv.Sniffer().sniff(first_lines, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = first_lines.splitlines()[0] if first_lines else ""
+        delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        stream.close()
+        raise InputError(f"{path.name} is empty", "give a file with a header line and rows") from None
+    columns = _header(header, path)
+
+    def rows() -> Iterator[RawRow]:
+        last = reader.line_num
+        try:
+            for fields in reader:
+                line, last = last + 1, reader.line_num
+                if not fields or all(not f.strip() for f in fields):
+                    continue
+                values = dict(zip(columns, fields, strict=False))
+                if _has_surrogates(fields):
+                    yield RawRow(line, values, f"undecodable bytes (the file is read as {enc})")
+                elif len(fields) != len(columns):
+                    yield RawRow(line, values, f"{len(fields)} fields where the header has {len(columns)}")
+                else:
+                    yield RawRow(line, values)
+        except csv.Error as exc:
+            raise InputError(f"{path.name} line {reader.line_num}: malformed CSV ({exc})") from exc
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path.name}: cannot read past line {last} ({exc})") from exc
+        finally:
+            stream.close()
+
+    return Table("csv", enc, columns, rows())
+
+
+def _read_xlsx(path: Path) -> Table:
+    import openpyxl  # imported here: only xlsx loads pay for it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a bad file
+        raise InputError(f"{path.name}: not a readable .xlsx file ({exc})") from exc
+    sheet = book.worksheets[0]
+    it = sheet.iter_rows(values_only=True)
+    try:
+        header = next(it)
+    except StopIteration:
+        book.close()
+        raise InputError(f"{path.name} is empty", "put a header row in the first sheet") from None
+    width = max((i + 1 for i, v in enumerate(header) if v not in (None, "")), default=0)
+    columns = _header([_text(v) for v in header[:width]], path)
+
+    def rows() -> Iterator[RawRow]:
+        try:
+            for number, cells in enumerate(it, start=2):
+                fields = [_text(v) for v in cells]
+                if all(not f.strip() for f in fields):
+                    continue
+                extra = [f for f in fields[width:] if f.strip()]
+                values = dict(zip(columns, fields[:width], strict=False))
+                if extra:
+                    yield RawRow(number, values, f"values beyond the {width} named columns")
+                else:
+                    yield RawRow(number, values)
+        finally:
+            book.close()
+
+    return Table("xlsx", None, columns, rows())
+
+
+def _read_jsonl(path: Path, encoding: str | None) -> Table:
+    binary = _open_binary(path)
+    stream = io.TextIOWrapper(binary, encoding=encoding or "utf-8-sig", errors="surrogateescape")
+    columns: list[str] = []
+    pending: list[tuple[int, str]] = []
+    for number, text in enumerate(stream, start=1):
+        pending.append((number, text))
+        if text.strip():
+            try:
+                first = json.loads(text)
+            except ValueError:
+                break
+            if isinstance(first, dict):
+                columns = _header([str(k) for k in first], path)
+            break
+    if not columns:
+        stream.close()
+        raise InputError(f"{path.name}: the first JSON line is not an object", "one JSON object per line")
+
+    def parse(number: int, text: str) -> RawRow | None:
+        if not text.strip():
+            return None
+        if _has_surrogates([text]):
+            return RawRow(number, {}, "undecodable bytes (JSON lines must be UTF-8)")
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            return RawRow(number, {}, f"invalid JSON ({exc.args[0].split(':')[0]})")
+        if not isinstance(obj, dict):
+            return RawRow(number, {}, "JSON line is not an object")
+        return RawRow(number, {str(k): _text(v) for k, v in obj.items()})
+
+    def rows() -> Iterator[RawRow]:
+        try:
+            for number, text in pending:
+                row = parse(number, text)
+                if row is not None:
+                    yield row
+            for number, text in enumerate(stream, start=len(pending) + 1):
+                row = parse(number, text)
+                if row is not None:
+                    yield row
+        finally:
+            stream.close()
+
+    return Table("jsonl", "utf-8", columns, rows())
+
+
+def open_table(path: Path, encoding: str | None = None) -> Table:
+    """Open an input file by its content and name: gzip by magic bytes, .xlsx, .jsonl/.ndjson, else CSV."""
+    if not path.is_file():
+        raise InputError(f"no file {path}", "check the path")
+    name = path.name.lower().removesuffix(".gz")
+    with path.open("rb") as probe:
+        magic = probe.read(4)
+    if name.endswith(".xlsx") or magic == b"PK\x03\x04":
+        return _read_xlsx(path)
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return _read_jsonl(path, encoding)
+    return _read_csv(path, encoding)

@@ -1,0 +1,85 @@
+"""`hilorojo load arrests|calls|identifiers|transfers FILE`: load a file into the graph with provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from graph.connection import get_graph
+from loaders.pipeline import LoadSummary, load_file
+from ui.cli.output import console, print_json, print_table
+
+KIND_HELP = {
+    "arrests": "Load arrests and identified people (one row per person per event).",
+    "calls": "Load call detail records (one row per call or SMS).",
+    "identifiers": "Load who uses which phone, device, account, e-mail or document.",
+    "transfers": "Load financial transfers (one row per transaction).",
+}
+
+
+def _print_summary(summary: LoadSummary) -> None:
+    rows = [
+        {"": "source", "value": summary.source_id},
+        {"": "file", "value": summary.file_name},
+        {"": "kind", "value": summary.kind},
+        {"": "rows read", "value": f"{summary.rows_read:,}"},
+        {"": "rows loaded", "value": f"{summary.rows_loaded:,}"},
+        {"": "rows rejected", "value": f"{summary.rows_rejected:,}"},
+        {"": "repeated records", "value": f"{summary.duplicates:,}"},
+        {"": "nodes created", "value": f"{summary.nodes_created:,}"},
+        {"": "relationships created", "value": f"{summary.relationships_created:,}"},
+        {"": "rows/s", "value": f"{summary.rows_per_second:,.0f}"},
+    ]
+    print_table(rows, ["", "value"], title="Load summary")
+    if summary.rejects_path:
+        console.print(f"{summary.rows_rejected:,} rejected rows, with line and reason: {summary.rejects_path}")
+
+
+def _command(kind: str) -> click.Command:
+    @click.command(kind, help=KIND_HELP[kind])
+    @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+    @click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False), help="Mapping file (YAML).")
+    @click.option("--region", help="Default phone region for national numbers (ISO alpha-2, e.g. CO).")
+    @click.option("--source", "source_name", help="A name for this source (e.g. 'Claro, order 2025-118').")
+    @click.option("--strict", is_flag=True, help="Load nothing if any row is bad (exit code 6).")
+    @click.option("--encoding", help="File encoding (default: detected; UTF-8 or Latin-1).")
+    @click.option("--timezone", default="UTC", show_default=True, help="Zone of times given without one.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON for scripts.")
+    def command(
+        file: Path,
+        mapping: Path | None,
+        region: str | None,
+        source_name: str | None,
+        strict: bool,
+        encoding: str | None,
+        timezone: str,
+        as_json: bool,
+    ) -> None:
+        summary = load_file(
+            get_graph(),
+            kind,
+            file,
+            mapping_path=mapping,
+            region=region,
+            source_name=source_name,
+            strict=strict,
+            encoding=encoding,
+            timezone=timezone,
+            progress=not as_json,
+        )
+        if as_json:
+            print_json(summary.as_dict())
+        else:
+            _print_summary(summary)
+
+    return command
+
+
+@click.group("load")
+def load() -> None:
+    """Load arrests, call records, identifiers or transfers (CSV, gzip, xlsx, JSON lines)."""
+
+
+for _kind in KIND_HELP:
+    load.add_command(_command(_kind))

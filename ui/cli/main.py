@@ -8,10 +8,14 @@ import sys
 import click
 
 from graph.errors import HiloRojoError
+from ui.cli.analytics import register as register_analytics
 from ui.cli.db import db
+from ui.cli.demo import demo
 from ui.cli.load import load
 from ui.cli.money import money_group
+from ui.cli.phones import phones_group
 from ui.cli.output import err_console
+from ui.cli.package import package
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,8 +25,12 @@ def cli() -> None:
 
 
 cli.add_command(db)
+cli.add_command(demo)
 cli.add_command(load)
+register_analytics(cli)
+cli.add_command(package)
 cli.add_command(money_group)
+cli.add_command(phones_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from ui.cli.db import db
 from ui.cli.demo import demo
 from ui.cli.load import load
 from ui.cli.money import money_group
+from ui.cli.arrests import arrests_group
 from ui.cli.phones import phones_group
 from ui.cli.output import err_console
 from ui.cli.package import package
@@ -31,6 +32,7 @@ register_analytics(cli)
 cli.add_command(package)
 cli.add_command(money_group)
 cli.add_command(phones_group)
+cli.add_command(arrests_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,12 +12,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import phonenumbers
 
+from graph.connection import Graph
 from graph.errors import InputError
 from graph.model import derived_person_id, name_key
+
+if TYPE_CHECKING:
+    from loaders.pipeline import LoadSummary
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 1
@@ -645,7 +649,7 @@ class Person:
     towers: list[tuple[int, Tower]] = field(default_factory=list)  # (from epoch second, tower), in order
     accounts: list[Account] = field(default_factory=list)
     t0: int = 0  # victims: when the journey started
-    event: int = -1  # victims: the interdiction that identified them
+    interdiction: Event | None = None  # victims: the interdiction that identified them
     recruiter: Person | None = None  # victims: who recruited them and takes their payments
 
     def phone_at(self, when: int) -> str:
@@ -669,7 +673,7 @@ class Event:
     when: int
     place: Place
     operation: str
-    people: list[tuple[Person, str, str]]  # (person, role, charges)
+    people: list[tuple[Person, str, str, str]]  # (person, role, charges, name as written: '' = usual)
 
 
 @dataclass
@@ -999,7 +1003,7 @@ class Org:
             carriers = [p for p in self.cells[place_index] if p.function in ("driver", "guide")]
             carrier = rng.choice(carriers)
             carrier.role = "suspect"
-            event.people.append((carrier, "suspect", "tráfico de migrantes"))
+            event.people.append((carrier, "suspect", "tráfico de migrantes", ""))
             interdictions.append(event)
         for victim in self.victims:
             recruit_cell = RECRUITING_CELL[victim.nationality]
@@ -1007,11 +1011,11 @@ class Org:
             if not options:
                 options = interdictions
             event = rng.choice(options)
-            victim.event = self.events.index(event)
+            victim.interdiction = event
             victim.t0 = event.when - rng.randrange(10, 46) * DAY
             place_index = ROUTE.index(event.place)
             victim.towers.append((victim.t0 + 3 * DAY, rng.choice(self.towers[place_index])))
-            event.people.append((victim, "victim", ""))
+            event.people.append((victim, "victim", "", ""))
         for place_index, cell in enumerate(self.cells):
             when = ctx.epoch(_day_between(rng, date(2023, 6, 1), date(2024, 12, 15))) + rng.randrange(DAY)
             event = self._event(place_index, when)
@@ -1022,19 +1026,51 @@ class Org:
                         charges += ";lavado de activos"
                     if person.function == "leader" and rng.random() < 0.5:
                         charges += ";trata de personas"
-                    event.people.append((person, "suspect", charges))
+                    event.people.append((person, "suspect", charges, ""))
             if place_index in (4, 9):
-                event.people.append((self.witnesses[0 if place_index == 4 else 1], "witness", ""))
+                event.people.append((self.witnesses[0 if place_index == 4 else 1], "witness", "", ""))
         for broker, span in self.brokers:
             when = ctx.epoch(_day_between(rng, date(2023, 9, 1), date(2024, 12, 15))) + rng.randrange(DAY)
             event = self._event(span[-1], when)
-            event.people.append((broker, "suspect", "tráfico de migrantes;concierto para delinquir"))
+            event.people.append((broker, "suspect", "tráfico de migrantes;concierto para delinquir", ""))
         assert self.launderer is not None
         when = ctx.epoch(_day_between(rng, date(2024, 2, 1), date(2024, 12, 15)))
         event = self._event(4, when)
         event.operation = f"Operación Dinero Limpio {datetime.fromtimestamp(when, UTC).year}"
-        event.people.append((self.launderer, "suspect", "lavado de activos"))
+        event.people.append((self.launderer, "suspect", "lavado de activos", ""))
+        self._plant_rearrest()
         self.events.sort(key=lambda e: (e.when, e.arrest_id))
+
+    def _plant_rearrest(self) -> None:
+        """A suspect arrested again months later, written without accents and without person_id."""
+        rng, ctx = self.rng, self.ctx
+        last: dict[str, int] = {}
+        for event in self.events:
+            for person, role, _, _ in event.people:
+                if role == "suspect":
+                    last[person.pid] = max(last.get(person.pid, 0), event.when)
+        limit = ctx.epoch(date(2024, 9, 1))
+        options = [
+            p
+            for cell in self.cells[3:]
+            for p in cell
+            if p.pid in last and last[p.pid] < limit and p.nationality in ES_NATS and p.function != "leader"
+        ]
+        person = rng.choice(options)
+        when = last[person.pid] + rng.randrange(60, 120) * DAY
+        place_index = person.cell if person.cell is not None else CO_INDEX
+        event = self._event(place_index, when)
+        variant = strip_accents_upper(person.name)
+        event.people.append((person, "suspect", "tráfico de migrantes", variant))
+        ctx.key["duplicates"]["merge_on_load"].append(
+            {
+                "person_id": person.pid,
+                "names": [person.name, variant],
+                "date_of_birth": person.dob,
+                "rule": "re-arrest without person_id, case and accents",
+                "files": ["arrests.csv"],
+            }
+        )
 
     # -- planted phone patterns ---------------------------------------------------------------------
     def plant_phone_patterns(self) -> None:
@@ -1115,7 +1151,8 @@ class Org:
             recruiter = rng.choice([p for p in self.cells[recruit_cell] if p.function == "recruiter"])
             victim.function = "victim"
             pairs.append(Pair(victim, recruiter, None, 3.0, victim.t0 - 35 * DAY, victim.t0 + 2 * DAY))
-            event = self.events[victim.event]
+            event = victim.interdiction
+            assert event is not None
             carrier = event.people[0][0]
             pairs.append(Pair(victim, carrier, None, 1.0, victim.t0, event.when))
             victim.recruiter = recruiter
@@ -1138,18 +1175,18 @@ class Org:
         rng, ctx = self.rng, self.ctx
         for event in self.events:
             place = event.place
-            for person, role, charges in event.people:
+            for person, role, charges, written_name in event.people:
                 phones = ""
                 if person.role == "victim" or rng.random() < 0.7:
                     phones = ctx.written(person.phones[0][1])
                 accounts = ""
-                if person.function in ("collector", "launderer"):
+                if person.function in ("collector", "launderer", "victim"):
                     accounts = ";".join(a.account_id for a in person.accounts)
                 yield {
                     "arrest_id": event.arrest_id,
                     "arrest_date": _iso_day(event.when),
-                    "full_name": person.name,
-                    "person_id": person.pid if person.explicit_id else "",
+                    "full_name": written_name or person.name,
+                    "person_id": person.pid if person.explicit_id and not written_name else "",
                     "aliases": ";".join(person.aliases),
                     "date_of_birth": person.dob,
                     "gender": person.gender,
@@ -1687,3 +1724,33 @@ def ensure_generated(out_dir: Path, scale: Scale, seed: int = DEFAULT_SEED) -> t
 def demo_files(out_dir: Path) -> list[tuple[str, Path]]:
     """The dataset's files in load order: (kind, path)."""
     return [(kind, out_dir / FILES[kind][0]) for kind in LOAD_ORDER]
+
+
+def planted_summary(key: dict[str, Any]) -> dict[str, int]:
+    """How many of each planted pattern the answer key holds (for the CLI summary)."""
+    duplicates = key["duplicates"]
+    return {
+        "people": len(key["people"]),
+        "cells": len(key["cell_info"]),
+        "brokers": len(key["brokers"]),
+        "victims": len(key["victims"]),
+        "launderers": len(key["launderers"]["person_ids"]),
+        "structuring accounts": len(key["structuring"]),
+        "handset swaps": len(key["handset_swaps"]),
+        "device changes": len(key["device_changes"]),
+        "burner replacements": len(key["burners"]),
+        "merges on load": len(duplicates["merge_on_load"]),
+        "fuzzy duplicate pairs": len(duplicates["fuzzy_pairs"]),
+        "victim/suspect look-alikes": len(duplicates["victim_suspect_lookalikes"]),
+        "ordinary hub numbers": len(key["hub_numbers"]),
+    }
+
+
+def load_demo(graph: Graph, out_dir: Path, *, progress: bool = True) -> list[LoadSummary]:
+    """Load the dataset in ``out_dir`` with the loaders: arrests, identifiers, calls, transfers."""
+    from loaders.pipeline import load_file
+
+    return [
+        load_file(graph, kind, path, region=PHONE_REGION, source_name=f"demo {kind}", progress=progress)
+        for kind, path in demo_files(out_dir)
+    ]

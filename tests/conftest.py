@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,3 +83,41 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 600) -> subpr
     return subprocess.run(
         [str(exe), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False, cwd=ROOT
     )
+
+
+DEMO_SOURCES_QUERY = "MATCH (s:Source) RETURN s.kind AS kind, s.sha256 AS sha256"
+DEMO_SIZE_QUERY = """
+MATCH (n) WHERE NOT n:Migration AND NOT n:Analysis
+WITH count(n) AS nodes
+OPTIONAL MATCH ()-[r]->() WHERE NOT r:LIKELY_LINKED
+RETURN nodes, count(r) AS rels
+"""
+_demo_loaded: dict[str, int] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The small demo dataset with the default seed, written once per run: (folder, answer key)."""
+    from loaders.demo import DEFAULT_SEED, SCALES, generate
+
+    out = tmp_path_factory.mktemp("demo") / f"small-{DEFAULT_SEED}"
+    return out, generate(out, SCALES["small"], DEFAULT_SEED)
+
+
+@pytest.fixture
+def demo_graph(graph: Graph, demo_dataset: tuple[Path, dict[str, Any]]) -> tuple[Graph, dict[str, Any]]:
+    """The database holding exactly the small demo (loaded only when it holds something else) and its key."""
+    import hashlib
+
+    from loaders.demo import demo_files, load_demo
+
+    out, key = demo_dataset
+    wanted = sorted((kind, hashlib.sha256(path.read_bytes()).hexdigest()) for kind, path in demo_files(out))
+    held = sorted((r["kind"], r["sha256"]) for r in graph.read(DEMO_SOURCES_QUERY))
+    size = graph.read_one(DEMO_SIZE_QUERY) or {}
+    if held != wanted or size != _demo_loaded:
+        graph.run_in_batches(CLEAR_QUERY)
+        load_demo(graph, out, progress=False)
+        _demo_loaded.clear()
+        _demo_loaded.update(graph.read_one(DEMO_SIZE_QUERY) or {})
+    return graph, key

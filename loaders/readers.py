@@ -55,8 +55,9 @@ def detect_encoding(sample: bytes) -> str:
     text = decoder.decode(sample, final=False)
     bad = text.count("\ufffd")
     good = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
-    # A few bad bytes among many good multi-byte characters: a UTF-8 file with broken rows.
-    return "utf-8" if bad == 0 or good >= 4 * bad else "cp1252"
+    # Valid multi-byte sequences almost never occur by chance in Latin-1 text: if there are at least as
+    # many of them as bad bytes, the file is UTF-8 with some broken rows (rejected one by one).
+    return "utf-8" if bad == 0 or good >= bad else "cp1252"
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,175 @@
+"""Calls loader against a real Neo4j: counts, rejects, devices, file formats, --strict and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from graph.connection import Graph
+from graph.errors import InputError
+from graph.settings import Settings
+from loaders.pipeline import load_file
+from tests.conftest import run_cli, server_env
+from tests.test_load_arrests import counts, snapshot
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
+# Phones: +573001234567 (written "+57 300…", "300…", "0057 300…"), +573007654321, +573105550000, +12125550100.
+# Devices: 352099001761481 (lines 2-4, caller), 490154203237518 (line 5, callee).
+# Calls: lines 2, 3 (line 4 repeats line 3 exactly: same content hash), 5, 6 = 4 CALLED.
+CALLS_NODES = {"Phone": 4, "Device": 2, "Source": 1}
+CALLS_RELS = {"CALLED": 4, "IN_DEVICE": 2}
+CALLS_REJECTS = {
+    7: "missing callee",
+    8: "unparseable time 'yesterday'",
+    9: "caller and callee are the same number +573001234567",
+    10: "IMEI '123' is not 14 or 15 digits",
+    11: "unknown call_type 'fax'",
+}
+
+
+def _rejects(path: Path) -> dict[int, str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {int(row["line"]): row["reason"] for row in csv.DictReader(handle)}
+
+
+def test_calls_counts_and_rejects(empty_graph: Graph, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
+    # 10 rows: 5 rejected, 5 loaded, of which one is a repeat of another record
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected, summary.duplicates) == (
+        10,
+        5,
+        5,
+        1,
+    )
+    assert counts(empty_graph) == (CALLS_NODES, CALLS_RELS)
+    assert summary.rejects_path == tmp_path / "calls.csv.rejects.csv"
+    found = _rejects(summary.rejects_path)
+    assert sorted(found) == sorted(CALLS_REJECTS)
+    for line, reason in CALLS_REJECTS.items():
+        assert found[line].startswith(reason)
+    # given call_id kept; others hashed; each raw event has its source and line
+    calls = empty_graph.read("MATCH ()-[c:CALLED]->() RETURN c.call_id AS id, c.row AS row, c.source_id AS s")
+    assert {c["row"] for c in calls} == {2, 3, 5, 6} and {c["s"] for c in calls} == {summary.source_id}
+    assert "K-9" in {c["id"] for c in calls}
+    # the Cypher-looking extra column is stored as text
+    note = empty_graph.read_one(
+        "MATCH ()-[c:CALLED {row: 6}]->() RETURN c.x_operator_note AS v, c.call_type AS t"
+    )
+    assert note == {"v": "MATCH (n) DETACH DELETE n", "t": "voice"}  # "VOZ" is voice
+
+
+def test_handset_first_and_last_seen(empty_graph: Graph) -> None:
+    load_file(empty_graph, "calls", FIXTURES / "calls.csv", region="CO", progress=False)
+    link = empty_graph.read_one(
+        """
+        MATCH (p:Phone {number: '+573001234567'})-[r:IN_DEVICE]->(d:Device {imei: '352099001761481'})
+        RETURN r.first_seen AS first, r.last_seen AS last, d.luhn_ok AS ok, r.source_rows AS rows
+        """
+    )
+    assert link is not None and link["ok"] is True
+    # line 2: 2025-03-01 10:00 UTC (no zone given, --timezone UTC); line 3: 11:00-05:00 = 16:00 UTC
+    assert link["first"].to_native().isoformat() == "2025-03-01T10:00:00+00:00"
+    assert link["last"].to_native().isoformat() == "2025-03-01T11:00:00-05:00"
+    assert [r.split(":")[-1] for r in link["rows"]] == ["2"]
+
+
+def test_reload_of_calls_changes_nothing(empty_graph: Graph, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    load_file(empty_graph, "calls", path, region="CO", progress=False)
+    before = snapshot(empty_graph)
+    again = load_file(empty_graph, "calls", path, region="CO", progress=False)
+    assert (again.nodes_created, again.relationships_created, again.rows_rejected) == (0, 0, 5)
+    assert snapshot(empty_graph) == before
+
+
+def _rows() -> list[list[str]]:
+    with (FIXTURES / "calls.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_gzip_xlsx_and_semicolon_bom_give_the_same_graph(empty_graph: Graph, tmp_path: Path) -> None:
+    rows = _rows()
+    gz = tmp_path / "calls.csv.gz"
+    gz.write_bytes(gzip.compress((FIXTURES / "calls.csv").read_bytes()))
+    xlsx = tmp_path / "calls.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(xlsx)
+    semi = tmp_path / "calls_semicolon.csv"
+    with semi.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    for path in (gz, xlsx, semi):
+        graph = empty_graph
+        graph.run_in_batches("MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS")
+        summary = load_file(graph, "calls", path, region="CO", progress=False)
+        assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (10, 5, 5), path.name
+        assert counts(graph) == (CALLS_NODES, CALLS_RELS), path.name
+
+
+def test_json_lines(empty_graph: Graph) -> None:
+    summary = load_file(empty_graph, "calls", FIXTURES / "calls.jsonl", region="CO", progress=False)
+    # 5 non-blank lines: 1, 2, 4 load (3 calls); 5 has no parseable time; 6 is not JSON
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (5, 3, 2)
+    assert counts(empty_graph) == ({"Phone": 4, "Device": 2, "Source": 1}, {"CALLED": 3, "IN_DEVICE": 2})
+    assert summary.rejects_path is not None
+    found = _rejects(summary.rejects_path)
+    assert sorted(found) == [5, 6] and found[6].startswith("invalid JSON")
+    summary.rejects_path.unlink()
+
+
+def test_undecodable_bytes_reject_only_that_row(empty_graph: Graph, tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_bytes(
+        "caller,callee,start_time,caller_cell\n"
+        "+573001234567,+573007654321,2025-03-01T10:00:00Z,Medellín Poblado\n".encode()
+        + b"+573001234567,+573105550000,2025-03-01T11:00:00Z,Bogot\xe1 \xff\n"
+        + "+573105550000,+12125550100,2025-03-01T12:00:00Z,Cúcuta Centro\n".encode()
+    )
+    summary = load_file(empty_graph, "calls", path, progress=False)
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (3, 2, 1)
+    assert summary.rejects_path is not None
+    assert _rejects(summary.rejects_path)[3].startswith("undecodable bytes")
+    cells = empty_graph.read("MATCH ()-[c:CALLED]->() RETURN c.caller_cell AS cell ORDER BY cell")
+    assert [c["cell"] for c in cells] == ["Cúcuta Centro", "Medellín Poblado"]
+
+
+def test_missing_columns_stop_before_any_write(empty_graph: Graph, tmp_path: Path) -> None:
+    path = tmp_path / "nocallee.csv"
+    path.write_text("caller,start_time\n+573001234567,2025-03-01T10:00:00Z\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing required column.*callee"):
+        load_file(empty_graph, "calls", path, progress=False)
+    assert counts(empty_graph) == ({}, {})
+
+
+def test_strict_loads_nothing_and_cli_reports_one_line(
+    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    env = server_env(neo4j_settings.home, neo4j_settings.port)
+    proc = run_cli(["load", "calls", str(path), "--region", "CO", "--strict"], env)
+    assert proc.returncode == 6, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("hilorojo:")]
+    assert len(errors) == 1 and "5 of 10 rows are bad" in errors[0] and "Traceback" not in proc.stderr
+    assert counts(empty_graph) == ({}, {})  # all or nothing: nothing
+    assert len(_rejects(tmp_path / "calls.csv.rejects.csv")) == 5
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join((FIXTURES / "calls.csv").read_text(encoding="utf-8").splitlines()[:6]) + "\n")
+    proc = run_cli(["load", "calls", str(good), "--region", "CO", "--strict", "--json"], env)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert (data["rows_read"], data["rows_loaded"], data["rows_rejected"]) == (5, 5, 0)
+    assert counts(empty_graph) == (CALLS_NODES, CALLS_RELS)
+    proc = run_cli(["load", "calls", str(tmp_path / "nothing.csv")], env)
+    assert proc.returncode == 6 and proc.stderr.startswith("hilorojo: no file")

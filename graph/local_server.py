@@ -191,6 +191,7 @@ def neo4j_conf(settings: Settings) -> str:
         "db.tx_log.rotation.retention_policy=1 days",
         "dbms.security.procedures.unrestricted=",
         "db.logs.query.enabled=OFF",
+        f"server.directories.import={settings.home / 'import'}",  # LOAD CSV reads files from here only
     ]
     return "\n".join(lines) + "\n"
 

@@ -26,7 +26,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy graph loaders analytics ui cypher bench tests
+	$(BIN)/mypy graph loaders analytics ui cypher dossier bench tests
 
 pytest: setup
 	@scripts/check-prereqs.sh server

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from analytics.duplicates import canonical_ids
 from graph import arrests as arrest_queries
-from graph import identity as identity_queries
 from graph.arrests import ArrestRecord, Involvement
 from graph.connection import Graph
 from graph.entities import resolve_person
@@ -16,22 +16,6 @@ from graph.entities import resolve_person
 
 def _is_victim(person: Involvement) -> bool:
     return person.role == "victim" or person.arrest_role == "victim"
-
-
-def canonical_ids(graph: Graph) -> dict[str, str]:
-    """person_id -> the smallest person_id of its SAME_AS group (records an analyst merged)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for a, b in identity_queries.same_as_pairs(graph):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}
 
 
 @dataclass

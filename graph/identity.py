@@ -17,7 +17,8 @@ RETURN p.person_id AS person_id, p.name AS name, p.name_key AS name_key, p.alias
 SHARED_IDENTIFIERS = """
 MATCH (x)
 WHERE (x:Phone OR x:Device OR x:Account OR x:Document OR x:Email)
-  AND COUNT { (x)<-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]-(:Person) } BETWEEN 2 AND $max_sharing
+WITH x, COUNT { (x)<-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]-(:Person) } AS sharing
+WHERE 2 <= sharing <= $max_sharing
 MATCH (p:Person)-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]->(x)<-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]-(q:Person)
 WHERE p.person_id < q.person_id
 RETURN p.person_id AS a, q.person_id AS b, labels(x)[0] AS kind,
@@ -33,6 +34,12 @@ MATCH (a:Person)-[r:SAME_AS|NOT_SAME_AS]->(b:Person)
 RETURN a.person_id AS a, b.person_id AS b, type(r) AS decision
 """
 SAME_AS_PAIRS = "MATCH (a:Person)-[:SAME_AS]->(b:Person) RETURN a.person_id AS a, b.person_id AS b"
+MERGE_DECISIONS = """
+MATCH (a:Person)-[r:SAME_AS]->(b:Person)
+RETURN r.decision_id AS decision_id, a.person_id AS a, b.person_id AS b, r.analyst AS analyst,
+       r.reason AS reason, toString(r.at) AS at, r.forced AS forced
+ORDER BY r.at DESC
+"""
 SAME_AS_BETWEEN = """
 MATCH (a:Person {person_id: $a})-[r:SAME_AS]-(b:Person {person_id: $b})
 RETURN r.decision_id AS decision_id
@@ -75,6 +82,10 @@ def decided_pairs(graph: Graph) -> dict[frozenset[str], str]:
 
 def same_as_pairs(graph: Graph) -> list[tuple[str, str]]:
     return [(r["a"], r["b"]) for r in graph.read(SAME_AS_PAIRS)]
+
+
+def merge_decisions(graph: Graph) -> list[dict[str, Any]]:
+    return graph.read(MERGE_DECISIONS)
 
 
 def same_as_between(graph: Graph, a: str, b: str) -> str | None:

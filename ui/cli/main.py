@@ -14,6 +14,7 @@ from ui.cli.demo import demo
 from ui.cli.load import load
 from ui.cli.money import money_group
 from ui.cli.arrests import arrests_group
+from ui.cli.duplicates import duplicates_group
 from ui.cli.phones import phones_group
 from ui.cli.output import err_console
 from ui.cli.package import package
@@ -33,6 +34,7 @@ cli.add_command(package)
 cli.add_command(money_group)
 cli.add_command(phones_group)
 cli.add_command(arrests_group)
+cli.add_command(duplicates_group)
 
 
 def main(argv: list[str] | None = None) -> None:

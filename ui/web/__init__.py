@@ -1,0 +1,1 @@
+"""The Streamlit web app of Hilo Rojo (started by `hilorojo ui`)."""

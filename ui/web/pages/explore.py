@@ -1,0 +1,153 @@
+"""Explore page: the neighbourhood of chosen entities, filtered, drawn with pyvis, with details beside it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import streamlit as st
+
+from graph import explore
+from graph.connection import Graph
+from graph.model import ROLES
+from ui.web.common import describe, open_in_explore, page, search_box
+from ui.web.entity_panel import entity_panel
+from ui.web.grouping import group_identifiers
+from ui.web.network import network_html
+
+HEIGHT = 640
+LEGEND = (
+    '<div class="hr-legend"><span>● person (colour = community, size = measure)</span>'
+    "<span>■ phone</span><span>▲ handset</span><span>⬢ account</span><span>▼ arrest</span>"
+    '<span style="color:#d62728">◆ VICTIM (protected)</span>'
+    '<span style="color:#60a5fa">— calls</span><span style="color:#d97706">— money</span></div>'
+)
+
+
+def _moment(day: date | None, end: bool = False) -> datetime | None:
+    """The start of ``day`` in UTC (or of the next day, for the end of a window)."""
+    if day is None:
+        return None
+    return datetime.combine(day, time.min, tzinfo=UTC) + timedelta(days=1 if end else 0)
+
+
+def seeds_panel(g: Graph) -> list[str]:
+    """The entities being explored: add them from a search, remove them from the list."""
+    seeds: list[str] = list(st.session_state.get("seeds", []))
+    with st.expander("Entities in the exploration", expanded=not seeds, icon=":material/person_search:"):
+        hits = search_box(g, key="explore_search", label="Add an entity")
+        for i, hit in enumerate(hits[:8]):
+            if st.button("Add " + describe(hit), key=f"add-{i}"):
+                open_in_explore([hit["id"]], add=True)
+                st.rerun()
+        if seeds:
+            names = {}
+            for sid in seeds:
+                row = explore.entity(g, sid)
+                if row is not None:
+                    props = row["props"]
+                    names[sid] = f"{row['label']} · " + str(
+                        next((props[k] for k in explore.NAME_KEYS if props.get(k)), sid)
+                    )
+            kept = st.multiselect(
+                "Exploring", list(names), default=list(names), format_func=names.__getitem__
+            )
+            if kept != seeds:
+                st.session_state["seeds"] = kept
+                seeds = kept
+    return [s for s in seeds if s]
+
+
+def body(g: Graph) -> None:
+    seeds = seeds_panel(g)
+    if not seeds:
+        st.info("Search an entity above (or on the Search page) to draw its network.")
+        return
+    c1, c2, c3, c4 = st.columns([1, 2, 2, 2])
+    hops = c1.radio("Hops", [1, 2, 3], index=0, horizontal=False, key="hops")
+    layers = c2.multiselect(
+        "Layers", list(explore.LAYERS), default=list(explore.DEFAULT_LAYERS), key="layers"
+    )
+    roles = c3.multiselect(
+        "People shown",
+        list(ROLES),
+        default=list(ROLES),
+        key="roles",
+        help="Victims are always marked in red.",
+    )
+    size_by = c4.selectbox(
+        "Size people by", ["pagerank", "betweenness", "degree", "eigenvector", "none"], key="size"
+    )
+    d1, d2, d3, d4 = st.columns([2, 2, 2, 1])
+    window = d1.date_input("Time window (calls, transfers, arrests)", value=[], key="window")
+    max_contacts = d2.number_input(
+        "Hide numbers with more contacts than",
+        min_value=0,
+        value=50,
+        step=5,
+        key="max_contacts",
+        help="Numbers everyone calls (taxis, shops) hide the real structure. 0 keeps them all.",
+    )
+    cap = d3.select_slider("Most entities drawn", [100, 200, 300, 500], value=300, key="cap")
+    grouped = d4.toggle("Group phones & accounts into owners", value=False, key="grouped")
+    since = _moment(window[0]) if isinstance(window, list | tuple) and len(window) >= 1 else None
+    until = _moment(window[1], end=True) if isinstance(window, list | tuple) and len(window) == 2 else None
+    sub = explore.neighbourhood(
+        g,
+        seeds,
+        hops=int(hops),
+        layers=layers,
+        since=since,
+        until=until,
+        roles=roles,
+        max_contacts=int(max_contacts) or None,
+        cap=int(cap),
+    )
+    if sub.capped:
+        st.warning(
+            f"Large neighbourhood: showing the {len(sub.nodes)} most strongly linked entities "
+            f"(at most {cap}), with phones and accounts grouped into their owners. "
+            "Narrow the layers, the time window or the hops to see all of it.",
+            icon=":material/filter_alt:",
+        )
+    if grouped or sub.capped:
+        sub = group_identifiers(sub)
+    victims = sum(1 for n in sub.nodes.values() if n.is_victim)
+    st.caption(
+        f"{len(sub.nodes)} entities, {len(sub.edges)} links within {sub.hops_done} hop(s)"
+        + (f" · {victims} victim(s), marked in red" if victims else "")
+    )
+    html = network_html(sub, None if size_by == "none" else size_by, HEIGHT)
+    st.session_state["explore_html"] = html
+    left, right = st.columns([3, 1])
+    with left:
+        st.iframe(html, height=HEIGHT + 12)
+        st.markdown(LEGEND, unsafe_allow_html=True)
+    with right:
+        order = sorted(sub.nodes, key=lambda n: (n not in sub.seeds, sub.nodes[n].label, sub.nodes[n].name))
+        chosen = st.selectbox(
+            "Details of",
+            order,
+            format_func=lambda n: (
+                f"{sub.nodes[n].label} · {sub.nodes[n].name}"
+                + (" · VICTIM" if sub.nodes[n].is_victim else "")
+            ),
+            key="detail",
+        )
+        if chosen and entity_panel(g, chosen, key="explore-entity") is not None:
+            if chosen not in seeds and st.button(
+                "Expand from here", key="expand", icon=":material/add_circle:"
+            ):
+                open_in_explore([chosen], add=True)
+                st.rerun()
+            if chosen in seeds and len(seeds) > 1 and st.button("Remove from the exploration", key="remove"):
+                st.session_state["seeds"] = [s for s in seeds if s != chosen]
+                st.rerun()
+
+
+def main() -> None:
+    page(
+        "Explore", body, caption="The network around chosen entities: filter it, expand it, read the details."
+    )
+
+
+main()

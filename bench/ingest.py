@@ -1,0 +1,237 @@
+"""Ingest benchmark: `load_file` against Neo4j's LOAD CSV and a query-per-row script, on one calls file."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import resource
+import shutil
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph import local_server
+from graph.connection import Graph, get_graph, reset_graph
+from graph.migrations import migrate
+from graph.settings import load_settings
+from loaders.demo import generate, scale_for_calls
+
+# The baselines' queries are kept here, beside the measurement, because they exist only to be measured.
+CLEAR = "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+COUNT_CALLS = "MATCH ()-[c:CALLED]->() RETURN count(c) AS n"
+# (b) Neo4j's own bulk path: the server reads the file and commits every 10,000 rows.
+LOAD_CSV_CALLS = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (a:Phone {number: row.caller})
+  MERGE (b:Phone {number: row.callee})
+  CREATE (a)-[c:CALLED]->(b)
+  SET c.call_id = row.call_id, c.start_time = datetime(row.start_time),
+      c.duration_s = toInteger(row.duration_s), c.call_type = row.call_type,
+      c.caller_imei = row.caller_imei, c.caller_cell = row.caller_cell, c.callee_cell = row.callee_cell,
+      c.caller_lat = toFloat(row.caller_lat), c.caller_lon = toFloat(row.caller_lon)
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+# (c) What many teams write first: one auto-committed query per row.
+NAIVE_CALL = """
+MERGE (a:Phone {number: $caller})
+MERGE (b:Phone {number: $callee})
+CREATE (a)-[c:CALLED]->(b)
+SET c.call_id = $call_id, c.start_time = datetime($start_time), c.duration_s = toInteger($duration_s),
+    c.call_type = $call_type, c.caller_imei = $caller_imei, c.caller_cell = $caller_cell,
+    c.callee_cell = $callee_cell, c.caller_lat = toFloat($caller_lat), c.caller_lon = toFloat($caller_lon)
+"""
+NAIVE_KEYS = ("caller", "callee", "call_id", "start_time", "duration_s", "call_type", "caller_imei",
+              "caller_cell", "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
+ONE_MILLION = 1_000_000
+TARGET_SECONDS_PER_MILLION = 120.0
+TARGET_RSS_MB = 1024.0
+
+
+@dataclass
+class Run:
+    name: str
+    rows: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this Python process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def local_neo4j(home: Path, heap: str, pagecache: str) -> Iterator[Graph]:
+    """A fresh local Neo4j in ``home`` on a free port, migrated; stopped on exit."""
+    saved = dict(os.environ)
+    for name in [n for n in os.environ if n.startswith("NEO4J_")]:
+        del os.environ[name]
+    os.environ.update(
+        HILOROJO_HOME=str(home),
+        NEO4J_URI=f"bolt://127.0.0.1:{free_port()}",
+        HILOROJO_HEAP=heap,
+        HILOROJO_PAGECACHE=pagecache,
+    )
+    settings = load_settings(env_file=None)
+    try:
+        local_server.start(settings)
+        graph = get_graph(settings)
+        migrate(graph)
+        yield graph
+    finally:
+        reset_graph()
+        local_server.stop(settings)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def calls_in_graph(graph: Graph) -> int:
+    return int((graph.read_one(COUNT_CALLS) or {"n": 0})["n"])
+
+
+def head_file(source: Path, target: Path, rows: int) -> Path:
+    """The header and the first ``rows`` rows of ``source``."""
+    with open(source, encoding="utf-8") as src, open(target, "w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i > rows:
+                break
+            out.write(line)
+    return target
+
+
+def run_loader(graph: Graph, path: Path) -> Run:
+    from loaders.pipeline import load_file
+
+    graph.run_in_batches(CLEAR)
+    started = time.perf_counter()
+    summary = load_file(graph, "calls", path, region="CO", progress=False)
+    seconds = time.perf_counter() - started
+    if summary.rows_rejected:
+        raise SystemExit(f"bench: the loader rejected {summary.rows_rejected} rows of {path}")
+    return Run("(a) load_file", summary.rows_loaded, seconds)
+
+
+def run_load_csv(graph: Graph, path: Path) -> Run:
+    graph.run_in_batches(CLEAR)
+    started = time.perf_counter()
+    graph.run_in_batches(LOAD_CSV_CALLS, {"url": f"file:///{path.name}"})
+    seconds = time.perf_counter() - started
+    return Run("(b) LOAD CSV … IN TRANSACTIONS", calls_in_graph(graph), seconds)
+
+
+def run_naive(graph: Graph, path: Path, sample: int) -> Run:
+    graph.run_in_batches(CLEAR)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows: list[dict[str, Any]] = []
+        for i, row in enumerate(csv.DictReader(handle)):
+            if i >= sample:
+                break
+            rows.append({k: row[k] for k in NAIVE_KEYS})
+    started = time.perf_counter()
+    with graph.driver.session(database=graph.settings.database) as session:
+        for params in rows:
+            session.run(NAIVE_CALL, params).consume()
+    seconds = time.perf_counter() - started
+    return Run(f"(c) one query per row ({len(rows):,}-row sample)", calls_in_graph(graph), seconds)
+
+
+def machine() -> str:
+    cpus = os.cpu_count() or 0
+    try:
+        load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    except OSError:
+        load = ""
+    mem = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        mem = f"{pages / 2**30:.0f} GB RAM"
+    except (ValueError, OSError):
+        pass
+    return f"{platform.machine()}, {cpus} cores, {mem}, Python {platform.python_version()}, {load}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
+    parser.add_argument(
+        "--calls", type=int, default=200_000, help="call records in the file (default 200000)"
+    )
+    parser.add_argument("--naive-sample", type=int, default=5_000, help="rows timed for the naive script")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--heap", default="2g", help="Neo4j heap of the benchmark server")
+    parser.add_argument("--pagecache", default="1g", help="Neo4j page cache of the benchmark server")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary home (files, database)")
+    args = parser.parse_args(argv)
+
+    home = Path(tempfile.mkdtemp(prefix="hilorojo-bench-"))
+    import_dir = home / "import"
+    try:
+        print(f"machine: {machine()}")
+        started = time.perf_counter()
+        generate(import_dir, scale_for_calls(args.calls), args.seed)
+        calls = import_dir / "calls.csv"
+        size_mb = calls.stat().st_size / 2**20
+        took = time.perf_counter() - started
+        print(f"calls file: {args.calls:,} rows, {size_mb:.0f} MB, written in {took:.1f} s")
+        warm = head_file(calls, import_dir / "warm.csv", 2_000)
+        with local_neo4j(home, args.heap, args.pagecache) as graph:
+            # Warm both paths on 2,000 rows (JIT, query plans), then measure on the whole file.
+            run_loader(graph, warm)
+            run_load_csv(graph, warm)
+            loader = run_loader(graph, calls)
+            rss_after_loader = peak_rss_mb()
+            load_csv = run_load_csv(graph, calls)
+            naive = run_naive(graph, calls, args.naive_sample)
+            graph.run_in_batches(CLEAR)
+        report(args.calls, loader, load_csv, naive, rss_after_loader)
+    finally:
+        if args.keep:
+            print(f"kept {home}")
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def report(n_calls: int, loader: Run, load_csv: Run, naive: Run, rss_mb: float) -> None:
+    print()
+    print(f"{'run':48} {'rows':>10} {'seconds':>9} {'rows/s':>10}")
+    for run in (loader, load_csv, naive):
+        print(f"{run.name:48} {run.rows:>10,} {run.seconds:>9.1f} {run.rate:>10,.0f}")
+    a_b = loader.rate / load_csv.rate if load_csv.rate else 0.0
+    a_c = loader.rate / naive.rate if naive.rate else 0.0
+    per_million = loader.seconds * ONE_MILLION / loader.rows if loader.rows else float("inf")
+    measured = "measured" if n_calls == ONE_MILLION else f"extrapolated from {n_calls:,} rows"
+    print()
+    print(f"ratio a/b (loader vs LOAD CSV):        {a_b:6.2f}   target >= 1     {verdict(a_b >= 1)}")
+    print(f"ratio a/c (loader vs naive script):    {a_c:6.1f}   target >= 30    {verdict(a_c >= 30)}")
+    ok_time = per_million < TARGET_SECONDS_PER_MILLION
+    print(f"1M calls with the loader:              {per_million:6.0f} s target < 120 s  "
+          f"{'OK' if ok_time else 'MISSED'} ({measured})")  # fmt: skip
+    print(f"peak Python RSS (after the loader run): {rss_mb:5.0f} MB target < 1024 MB "
+          f"{'OK' if rss_mb < TARGET_RSS_MB else 'MISSED'}")  # fmt: skip
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

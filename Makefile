@@ -30,6 +30,7 @@ typecheck: setup
 
 pytest: setup
 	@scripts/check-prereqs.sh server
+	@scripts/install-browser.sh
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -18,6 +18,7 @@ from ui.cli.duplicates import duplicates_group
 from ui.cli.phones import phones_group
 from ui.cli.output import err_console
 from ui.cli.package import package
+from ui.cli.web import ui
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +36,7 @@ cli.add_command(money_group)
 cli.add_command(phones_group)
 cli.add_command(arrests_group)
 cli.add_command(duplicates_group)
+cli.add_command(ui)
 
 
 def main(argv: list[str] | None = None) -> None:

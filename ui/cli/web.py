@@ -1,0 +1,59 @@
+"""The `hilorojo ui` command: start the Streamlit web app locally, offline, without usage statistics."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from graph.errors import InputError
+from ui.cli.output import console
+
+APP = Path(__file__).resolve().parent.parent / "web" / "app.py"
+# Settings that keep the app local and quiet: no browser opened, no usage statistics, no file watcher.
+SETTINGS = (
+    "--server.headless=true",
+    "--browser.gatherUsageStats=false",
+    "--server.fileWatcherType=none",
+    "--client.toolbarMode=minimal",
+    "--theme.base=light",
+    "--theme.primaryColor=#b91c1c",
+)
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    """The `streamlit run` command line of the app."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        *SETTINGS,
+        f"--server.address={address}",
+        f"--server.port={port}",
+        f"--browser.serverAddress={address}",
+    ]
+
+
+@click.command("ui")
+@click.option("--port", default=8501, show_default=True, type=int, help="Port of the web app.")
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; keep 127.0.0.1 unless others must reach the app.",
+)
+def ui(port: int, address: str) -> None:
+    """Start the web UI (Streamlit) at http://ADDRESS:PORT; Ctrl-C stops it."""
+    if not 0 < port < 65536:
+        raise InputError(f"--port {port} is not a port number", "use a port between 1 and 65535")
+    console.print(f"Hilo Rojo web UI on http://{address}:{port} (Ctrl-C to stop)")
+    try:
+        code = subprocess.call(streamlit_command(port, address))
+    except KeyboardInterrupt:
+        code = 0
+    if code:
+        sys.exit(code)

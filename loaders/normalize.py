@@ -50,6 +50,7 @@ def _parse_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | No
     return parsed if phonenumbers.is_possible_number(parsed) else None
 
 
+@lru_cache(maxsize=1 << 16)  # call records repeat the same numbers: parse each spelling once
 def normalize_phone(text: str, region: str | None = None) -> PhoneNumber:
     """E.164 form of a phone number written in any usual way; its digits when it cannot be parsed."""
     digits = _digits(text)

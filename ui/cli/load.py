@@ -33,13 +33,13 @@ def _print_summary(summary: LoadSummary) -> None:
     ]
     print_table(rows, ["", "value"], title="Load summary")
     if summary.rejects_path:
-        console.print(f"{summary.rows_rejected:,} rejected rows, with line and reason: {summary.rejects_path}")
+        console.print(f"{summary.rows_rejected:,} rejected rows (line and reason): {summary.rejects_path}")
 
 
 def _command(kind: str) -> click.Command:
     @click.command(kind, help=KIND_HELP[kind])
     @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-    @click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False), help="Mapping file (YAML).")
+    @click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False), help="Mapping (YAML).")
     @click.option("--region", help="Default phone region for national numbers (ISO alpha-2, e.g. CO).")
     @click.option("--source", "source_name", help="A name for this source (e.g. 'Claro, order 2025-118').")
     @click.option("--strict", is_flag=True, help="Load nothing if any row is bad (exit code 6).")

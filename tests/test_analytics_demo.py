@@ -24,7 +24,7 @@ def test_demo_brokers_cells_and_victims(demo_graph: tuple[Graph, dict[str, Any]]
     found = brokers & set(top)
     positions = sorted(ranked_ids.index(b) + 1 for b in brokers if b in ranked_ids)
     print(
-        f"planted brokers {len(brokers)}; in the top {len(top)} by betweenness: {len(found)}; ranks {positions}"
+        f"planted brokers {len(brokers)}; in the top {len(top)}: {len(found)}; betweenness ranks {positions}"
     )
     # weighted (1/weight distance): 3 of the 5 brokers in the top ten, all in the top fifth;
     # unweighted, recruiters (the only bridge to many victims) outrank all but one broker

@@ -132,3 +132,14 @@ def search_box(
     if not text.strip():
         return []
     return explore.search(g, text, phone_forms(text))
+
+
+def people(holders: Any) -> str:
+    """Holders or users (dicts with name, person_id, role) as one line; victims marked."""
+    if isinstance(holders, dict):
+        holders = [p for group in holders.values() for p in group]
+    names = []
+    for p in holders or []:
+        name = str(p.get("name") or p.get("person_id") or "?")
+        names.append(name + (" (VICTIM)" if p.get("role") == "victim" else ""))
+    return ", ".join(dict.fromkeys(names))

@@ -1,0 +1,52 @@
+"""Target package page: pick a person, preview the package, download it as PDF, HTML or JSON."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dossier.contents import build_package
+from dossier.formats import MEDIA_TYPES, file_name, render
+from graph.connection import Graph
+from ui.web.common import describe, page, search_box
+
+
+def body(g: Graph) -> None:
+    hits = [h for h in search_box(g, key="package_search", label="Person") if h["label"] == "Person"]
+    if not hits:
+        st.info("Search the person the package is about. Packages are never produced on victims.")
+        return
+    person = st.selectbox("Person", hits, format_func=describe, key="package_person")
+    if person["role"] == "victim":
+        st.error("This person is recorded as a victim: target packages are never produced on victims.")
+        return
+    hops = st.slider("Network picture: hops around the person", 1, 3, 2, key="package_hops")
+    if st.button("Build the package", type="primary", icon=":material/description:", key="build"):
+        with st.spinner("Assembling identity, associates, calls, money, arrests and sources…"):
+            pkg = build_package(g, person["key"], hops=hops)
+            st.session_state["package"] = (person["key"], pkg, render(pkg, "html"))
+    built = st.session_state.get("package")
+    if not built or built[0] != person["key"]:
+        return
+    _, pkg, html = built
+    cols = st.columns(3)
+    for col, fmt in zip(cols, ("pdf", "html", "json"), strict=True):
+        data = render(pkg, fmt) if fmt != "html" else html
+        col.download_button(
+            f"Download {fmt.upper()}",
+            data,
+            file_name=file_name(pkg, fmt),
+            mime=MEDIA_TYPES[fmt],
+            key=f"dl-{fmt}",
+        )
+    st.iframe(html.decode("utf-8"), height=900)
+
+
+def main() -> None:
+    page(
+        "Target package",
+        body,
+        caption="A dossier for investigators and prosecutors; victims are pseudonymised.",
+    )
+
+
+main()

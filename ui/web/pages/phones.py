@@ -1,0 +1,111 @@
+"""Phones page: handset swaps, burners and replacements, one number's activity heat map (analytics.phones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analytics import phones
+from graph.connection import Graph
+from ui.web.common import frame, page, people, stamp
+
+
+@st.cache_data(ttl=120, show_spinner="Looking for handsets with several numbers…")
+def _swaps(_g: Graph, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [s.as_dict() for s in phones.swaps(_g)]
+
+
+@st.cache_data(ttl=120, show_spinner="Looking for short-lived numbers and replacements…")
+def _burners(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
+    return phones.burners(_g).as_dict()
+
+
+def heatmap(activity: list[list[int]]) -> alt.Chart:
+    """Calls by day of week and hour of day."""
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    df = pd.DataFrame(
+        [{"day": days[d], "hour": h, "calls": activity[d][h]} for d in range(7) for h in range(24)]
+    )
+    return (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title="hour"),
+            y=alt.Y("day:O", sort=days, title=None),
+            color=alt.Color("calls:Q", scale=alt.Scale(scheme="reds")),
+            tooltip=["day", "hour", "calls"],
+        )
+        .properties(height=220)
+    )
+
+
+def body(g: Graph) -> None:
+    a, b, c = st.tabs(["Activity profile", "Handset swaps", "Burners & replacements"])
+    with a:
+        ref = st.text_input("Number or person (person_id or full name)", key="profile_ref")
+        if ref.strip():
+            prof = phones.profile(g, ref.strip()).as_dict()
+            st.caption(
+                f"{prof['label']}: {prof['calls']} calls from {prof['first']} to {prof['last']} "
+                f"on {', '.join(prof['numbers'])}"
+            )
+            st.altair_chart(heatmap(prof["activity"]["counts"]), width="stretch")
+            st.dataframe(frame(prof["contacts"]), hide_index=True, width="stretch")
+        else:
+            st.info("Name a number or a person to see whom they call and when.")
+    with b:
+        swaps = _swaps(g, stamp(g))
+        if swaps:
+            rows = [
+                {
+                    "kind": s["kind"],
+                    "key": s["key"],
+                    "pairings": len(s["usages"]),
+                    "users": people(s["users"]),
+                }
+                for s in swaps
+            ]
+            st.dataframe(frame(rows), hide_index=True, width="stretch")
+        else:
+            st.info("No handset held several numbers, and no number moved between handsets.")
+    with c:
+        report = _burners(g, stamp(g))
+        st.markdown("**Short-lived numbers with few contacts**")
+        short = [
+            {**{k: v for k, v in r.items() if k != "users"}, "users": people(r["users"])}
+            for r in report["short_lived"]
+        ]
+        if short:
+            st.dataframe(frame(short), hide_index=True, width="stretch")
+        else:
+            st.info("None found.")
+        st.markdown("**Numbers that went silent and the new number that took over their contacts**")
+        repl = [
+            {
+                "old": r["old"]["number"],
+                "new": r["new"]["number"],
+                "shared contacts": len(r["shared_contacts"]),
+                "jaccard": r["jaccard"],
+                "gap (days)": r["gap_days"],
+                "users": people(r["users"]),
+            }
+            for r in report["replacements"]
+        ]
+        if repl:
+            st.dataframe(frame(repl), hide_index=True, width="stretch")
+        else:
+            st.info("None found.")
+
+
+def main() -> None:
+    page(
+        "Phones",
+        body,
+        caption="Who calls whom and when; handsets that change SIMs; numbers that replace others.",
+    )
+
+
+main()

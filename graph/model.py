@@ -33,6 +33,8 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "CALLED",
     "TRANSFERRED",
     "LIKELY_LINKED",
+    "SAME_AS",
+    "NOT_SAME_AS",
 )
 ROLES: Final[tuple[str, ...]] = ("victim", "suspect", "witness", "unknown")  # most protective first
 IDENTIFIER_TYPES: Final[tuple[str, ...]] = ("phone", "imei", "account", "email", "passport", "national_id")

@@ -1137,7 +1137,8 @@ class Org:
         for broker, span in self.brokers:
             for place_index in span:
                 pairs.append(Pair(broker, self.cells[place_index][0], None, 5.0, *whole))
-                pairs.append(Pair(broker, rng.choice(self.cells[place_index][1:]), None, 1.0, *whole))
+                for member in rng.sample(self.cells[place_index][1:], 2):
+                    pairs.append(Pair(broker, member, None, 1.5, *whole))
         if self.ctx.prev_co_leader is not None:
             broker = self.brokers[0][0]
             pairs.append(Pair(broker, self.ctx.prev_co_leader, None, 2.0, *whole))
@@ -1151,10 +1152,10 @@ class Org:
             recruiter = rng.choice([p for p in self.cells[recruit_cell] if p.function == "recruiter"])
             victim.function = "victim"
             pairs.append(Pair(victim, recruiter, None, 3.0, victim.t0 - 35 * DAY, victim.t0 + 2 * DAY))
-            event = victim.interdiction
-            assert event is not None
-            carrier = event.people[0][0]
-            pairs.append(Pair(victim, carrier, None, 1.0, victim.t0, event.when))
+            # The cell's driver takes them to the border; on the road they travel without their own phone
+            # contacts with the transit cells (they meet the carrier in person: the co-arrest shows it).
+            driver = next(p for p in self.cells[recruit_cell] if p.function in ("driver", "guide"))
+            pairs.append(Pair(victim, driver, None, 1.0, victim.t0 - 5 * DAY, victim.t0 + 3 * DAY))
             victim.recruiter = recruiter
         for relative, target in zip(self.relatives, self._relative_targets(), strict=True):
             pairs.append(Pair(relative, target, None, 2.0, *whole))

@@ -1661,6 +1661,16 @@ def generate(out_dir: Path, scale: Scale, seed: int = DEFAULT_SEED) -> dict[str,
     answer key), not with the calls or transfers. Files are written under temporary names and renamed
     at the end: a present ``answer_key.json`` means a complete dataset.
     """
+    try:
+        return _generate(out_dir, scale, seed)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the demo files in {out_dir}: {exc.strerror or exc}",
+            "choose a writable folder with --out",
+        ) from exc
+
+
+def _generate(out_dir: Path, scale: Scale, seed: int) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = Context(seed, scale)
     paths = {kind: out_dir / name for kind, (name, _) in FILES.items()}

@@ -279,3 +279,12 @@ def test_cli_writes_the_same_files_and_loads_them(
 def test_cli_refuses_bad_options(bad: list[str], neo4j_settings: Settings, tmp_path: Path) -> None:
     proc = run_cli(["demo", "--no-load", "--out", str(tmp_path), *bad], server_env(neo4j_settings.home, 1))
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
+
+
+def test_cli_says_in_one_line_when_it_cannot_write(neo4j_settings: Settings, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = run_cli(["demo", "--no-load", "--out", str(blocker / "demo")], server_env(neo4j_settings.home, 1))
+    assert proc.returncode == 6  # InputError
+    assert proc.stderr.count("\n") == 1 and "cannot write the demo files" in proc.stderr
+    assert "Traceback" not in proc.stderr

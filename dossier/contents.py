@@ -109,6 +109,7 @@ class _Assembler:
         self.redactor = Redactor(include_victims)
         self.book = EvidenceBook()
         self.links: dict[str, _Links] = {}
+        self.devices: list[str] = []
 
     def link(self, other: Mapping[str, Any]) -> _Links:
         key = str(other["person_id"])
@@ -151,6 +152,8 @@ class _Assembler:
                 source_rows=row["source_rows"],
                 source_ids=[] if row["source_rows"] else row["source_ids"],
             )
+            if kind == "device":
+                self.devices.append(str(row["key"]))
             idents.append(Identifier(kind, value, detail, row["valid_from"], row["valid_to"], shared, refs))
         return Identity(
             name=self.name,
@@ -274,7 +277,17 @@ class _Assembler:
                 a.last_call = _max_dt(a.last_call, row["last"])
                 link.call_rows += row["rows"]
         heatmap = findings.activity_matrix(self.graph, self.pid)
-        flags, note = findings.phone_flags(self.graph, self.pid, [ln.number for ln in lines], self.redactor)
+        partners: dict[str, set[str]] = {ln.number: set() for ln in lines}
+        for c in contacts:
+            partners.setdefault(c.via, set()).add(c.number)
+        # calls between two of the subject's phones: each is the other's contact
+        for caller, callee in queries.own_call_pairs(self.graph, self.pid):
+            partners.setdefault(caller, set()).add(callee)
+            partners.setdefault(callee, set()).add(caller)
+        activity = [(ln.number, ln.first, ln.last, ln.calls, len(partners[ln.number])) for ln in lines]
+        flags, note = findings.phone_flags(
+            self.graph, [ln.number for ln in lines], self.devices, activity, self.redactor
+        )
         return PhoneActivity(lines, contacts, heatmap, flags, note)
 
     def money(self, accounts: list[str]) -> Money:

@@ -11,6 +11,7 @@ from analytics import money as money_analytics
 from analytics import phones as phone_analytics
 from dossier.document import Flag
 from dossier.redaction import Redactor
+from graph import dossier as queries
 from graph.connection import Graph
 
 TRAIL_HOPS = 3
@@ -96,40 +97,66 @@ def activity_matrix(graph: Graph, person_id: str) -> list[list[int]]:
     return [list(row) for row in phone_analytics.profile(graph, person_id).activity]
 
 
+# the defaults of analytics.phones.burners: active at most 30 days, at most 5 contacts, at least 3 calls
+BURNER_MAX_DAYS = 30.0
+BURNER_MAX_CONTACTS = 5
+BURNER_MIN_CALLS = 3
+
+
 def phone_flags(
-    graph: Graph, person_id: str, numbers: list[str], redactor: Redactor
+    graph: Graph,
+    numbers: list[str],
+    imeis: list[str],
+    activity: Sequence[tuple[str, Any, Any, int, int]],
+    redactor: Redactor,
 ) -> tuple[list[Flag], str]:
-    """Handset/SIM swaps touching the person, and burner or replacement patterns on the person's numbers."""
+    """Swaps and short-lived (burner-like) numbers among the subject's own phones and handsets.
+
+    The same definitions as ``analytics.phones.swaps`` and ``burners``, computed only on the subject's
+    numbers and handsets: the global versions scan every call of the database, too slow for a package.
+    ``activity`` is (number, first call, last call, calls, distinct contacts) per subject number.
+    """
+    rows = queries.pairings(graph, numbers, imeis)
+    by_number: dict[str, dict[str, tuple[Any, Any]]] = {}
+    by_imei: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for r in rows:
+        number, imei = str(r["number"]), str(r["imei"])
+        for table, key, other in ((by_number, number, imei), (by_imei, imei, number)):
+            first, last = table.setdefault(key, {}).get(other, (None, None))
+            firsts = [t for t in (first, r["first"]) if t is not None]
+            lasts = [t for t in (last, r["last"]) if t is not None]
+            table[key][other] = (min(firsts) if firsts else None, max(lasts) if lasts else None)
+    users = queries.phone_users(graph, sorted({str(r["number"]) for r in rows}))
     flags: list[Flag] = []
-    for s in phone_analytics.swaps(graph, person_id=person_id):
-        parts = [
-            f"{_phone(redactor, u.number, s.users)} in handset {u.imei} ({_day(u.first)} to {_day(u.last)})"
-            for u in s.usages
-        ]
-        what = "Handset " + s.key if s.kind == "device" else "Number " + _phone(redactor, s.key, s.users)
-        flags.append(Flag("swap", f"{what} seen in {len(s.usages)} pairings: " + "; ".join(parts) + "."))
-    own = set(numbers)
-    report = phone_analytics.burners(graph)
-    for a in report.short_lived:
-        if a.number in own:
+    for number in numbers:
+        seen = by_number.get(number, {})
+        if len(seen) > 1:
+            parts = [f"handset {imei} ({_day(f)} to {_day(la)})" for imei, (f, la) in sorted(seen.items())]
+            flags.append(
+                Flag("swap", f"Number {number} was used in {len(seen)} handsets: " + "; ".join(parts) + ".")
+            )
+    for imei in imeis:
+        seen = by_imei.get(imei, {})
+        if len(seen) > 1:
+            parts = [
+                f"{_phone(redactor, n, users)} ({_day(f)} to {_day(la)})"
+                for n, (f, la) in sorted(seen.items())
+            ]
+            flags.append(Flag("swap", f"Handset {imei} held {len(seen)} numbers: " + "; ".join(parts) + "."))
+    for number, first, last, calls, contacts in activity:
+        if first is None or last is None:
+            continue
+        days = (last - first).total_seconds() / 86400
+        if days <= BURNER_MAX_DAYS and contacts <= BURNER_MAX_CONTACTS and calls >= BURNER_MIN_CALLS:
             flags.append(
                 Flag(
                     "burner",
-                    f"Number {a.number} was active only {a.lifetime_days:.1f} days ({_day(a.first)} to "
-                    f"{_day(a.last)}) with {len(a.contacts)} contacts and {a.calls} calls.",
-                )
-            )
-    for r in report.replacements:
-        if r.old.number in own or r.new.number in own:
-            flags.append(
-                Flag(
-                    "replacement",
-                    f"Number {_phone(redactor, r.old.number, r.users)} went silent on {_day(r.old.last)}; "
-                    f"{_phone(redactor, r.new.number, r.users)} started on {_day(r.new.first)} with "
-                    f"{len(r.shared)} of the same contacts (Jaccard {r.jaccard:.2f}).",
+                    f"Number {number} was active only {days:.1f} days ({_day(first)} to {_day(last)}) with "
+                    f"{contacts} contacts and {calls} calls.",
                 )
             )
     note = (
-        "Swap, burner and replacement flags (analytics.phones) are analytical findings, not recorded facts."
+        "Swap and burner flags are analytical findings (inference), not recorded facts. For replacement "
+        "numbers across the whole network, run `hilorojo phones burners`."
     )
     return flags, note

@@ -32,7 +32,7 @@ def _layout(network: EgoNetwork) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in coords.coords]
 
 
-def ego_png(network: EgoNetwork, dpi: int = 150) -> bytes:
+def ego_png(network: EgoNetwork, dpi: int = 110) -> bytes:
     """The picture as PNG bytes; labels are the package's (victims already pseudonymised)."""
     cmap = plt.get_cmap("tab10")
     fig, ax = plt.subplots(figsize=(9, 6.5), dpi=dpi)

@@ -135,7 +135,7 @@ def _heatmap(block: Heatmap, st: dict[str, ParagraphStyle], width: float) -> lis
 def _image(block: Image, st: dict[str, ParagraphStyle], width: float) -> list[Any]:
     reader = ImageReader(io.BytesIO(block.png))
     w, h = reader.getSize()
-    shown_w = min(width, 230 * mm)
+    shown_w = min(width, 215 * mm)
     shown_h = shown_w * h / w
     return [
         KeepTogether(
@@ -183,15 +183,19 @@ def render_pdf(pkg: TargetPackage) -> bytes:
     )
     story: list[Any] = [Paragraph(escape(f"Target package: {subject}"), st["title"])]
     for section in sections(pkg):
-        story.append(Paragraph(escape(section.title), st["h2"]))
+        flowables: list[Any] = []
         for block in section.blocks:
             if isinstance(block, Text):
-                story.append(Paragraph(escape(block.text), st[block.style]))
+                flowables.append(Paragraph(escape(block.text), st[block.style]))
             elif isinstance(block, Table):
-                story += _table(block, st, width)
+                flowables += _table(block, st, width)
             elif isinstance(block, Heatmap):
-                story += _heatmap(block, st, width)
+                flowables += _heatmap(block, st, width)
             elif isinstance(block, Image):
-                story += _image(block, st, width)
+                flowables += _image(block, st, width)
+        title = Paragraph(escape(section.title), st["h2"])
+        # keep each title with what follows it (the whole picture; the start of a long table)
+        story.append(KeepTogether([title, *flowables[:2]]))
+        story += flowables[2:]
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

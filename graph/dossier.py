@@ -46,12 +46,12 @@ RETURN a.arrest_date AS at ORDER BY a.arrest_date DESC LIMIT 1
 """
 ANALYSIS = "MATCH (a:Analysis {analysis_id: $analysis_id}) RETURN a {.*} AS analysis"
 RANKS = """
-UNWIND $measures AS m
 MATCH (q:Person)
-WHERE q.analysis_id = $analysis_id AND coalesce(q.role, 'unknown') <> 'victim' AND q[m.name] IS NOT NULL
-RETURN m.name AS measure, count(q) AS n,
-       sum(CASE WHEN (m.higher AND q[m.name] > m.value) OR (NOT m.higher AND q[m.name] < m.value)
-           THEN 1 ELSE 0 END) AS better
+WHERE q.analysis_id = $analysis_id AND coalesce(q.role, 'unknown') <> 'victim'
+UNWIND $measures AS m
+WITH m, q[m.name] AS v WHERE v IS NOT NULL
+RETURN m.name AS measure, count(v) AS n,
+       sum(CASE WHEN (m.higher AND v > m.value) OR (NOT m.higher AND v < m.value) THEN 1 ELSE 0 END) AS better
 """
 COMMUNITY = """
 MATCH (q:Person)
@@ -94,6 +94,37 @@ RETURN mine.number AS number, mine.region AS region, calls, outgoing, duration_s
            {imei: dev.imei, first_seen: d.first_seen, last_seen: d.last_seen,
             source_ids: coalesce(d.source_ids, []), source_rows: coalesce(d.source_rows, [])} END) AS devices
 ORDER BY calls DESC, number
+"""
+
+OWN_CALL_PAIRS = """
+MATCH (p:Person {person_id: $person_id})-[:USES]->(a:Phone)-[:CALLED]->(b:Phone)<-[:USES]-(p)
+WHERE a <> b
+RETURN DISTINCT a.number AS a, b.number AS b
+"""
+PHONE_PAIRINGS = """
+UNWIND $numbers AS num
+MATCH (n:Phone {number: num})
+CALL (n) {
+  MATCH (n)-[r:IN_DEVICE]->(d:Device)
+  RETURN d.imei AS imei, r.first_seen AS first, r.last_seen AS last
+  UNION ALL
+  MATCH (n)-[c:CALLED]->() WHERE c.caller_imei IS NOT NULL
+  RETURN c.caller_imei AS imei, min(c.start_time) AS first, max(c.start_time) AS last
+  UNION ALL
+  MATCH ()-[c:CALLED]->(n) WHERE c.callee_imei IS NOT NULL
+  RETURN c.callee_imei AS imei, min(c.start_time) AS first, max(c.start_time) AS last
+}
+RETURN num AS number, imei, min(first) AS first, max(last) AS last
+"""
+DEVICE_PAIRINGS = """
+UNWIND $imeis AS i
+MATCH (d:Device {imei: i})<-[r:IN_DEVICE]-(n:Phone)
+RETURN n.number AS number, i AS imei, min(r.first_seen) AS first, max(r.last_seen) AS last
+"""
+PHONE_USERS = """
+UNWIND $numbers AS num
+MATCH (n:Phone {number: num})<-[:USES]-(p:Person)
+RETURN num AS number, collect(p {.person_id, .name, .role, .aliases}) AS users
 """
 
 # -- money ------------------------------------------------------------------------------------
@@ -154,6 +185,14 @@ CALL (p) {
 }
 RETURN pid AS source, q.person_id AS target, q.name AS name, q.role AS role, q.aliases AS aliases,
        q.community AS community, kind, weight
+"""
+
+# -- benchmark subjects -------------------------------------------------------------------------
+BUSIEST_PEOPLE = """
+MATCH (p:Person) WHERE coalesce(p.role, 'unknown') <> 'victim'
+WITH p, COUNT { (p)-[:USES]->(:Phone)-[:CALLED]-() } AS calls
+ORDER BY calls DESC, p.person_id LIMIT $limit
+RETURN p.person_id AS person_id, calls
 """
 
 # -- sources ---------------------------------------------------------------------------------
@@ -233,6 +272,22 @@ def phone_summary(graph: Graph, person_id: str) -> list[Row]:
     return _rows(graph, PHONE_SUMMARY, {"person_id": person_id})
 
 
+def own_call_pairs(graph: Graph, person_id: str) -> list[tuple[str, str]]:
+    """(caller, callee) pairs of the person's own phones that called each other."""
+    return [(str(r["a"]), str(r["b"])) for r in _rows(graph, OWN_CALL_PAIRS, {"person_id": person_id})]
+
+
+def pairings(graph: Graph, numbers: list[str], imeis: list[str]) -> list[Row]:
+    """(number, IMEI, first, last) of these numbers (IN_DEVICE, call IMEIs) and devices (IN_DEVICE)."""
+    rows = _rows(graph, PHONE_PAIRINGS, {"numbers": numbers})
+    return rows + _rows(graph, DEVICE_PAIRINGS, {"imeis": imeis})
+
+
+def phone_users(graph: Graph, numbers: list[str]) -> dict[str, list[Row]]:
+    """The people recorded as using each number."""
+    return {r["number"]: r["users"] for r in _rows(graph, PHONE_USERS, {"numbers": numbers})}
+
+
 def transfers(graph: Graph, person_id: str) -> list[Row]:
     """Transfers of the person's accounts per counterparty account, direction and currency."""
     return _rows(graph, TRANSFERS, {"person_id": person_id})
@@ -256,3 +311,8 @@ def person_links(graph: Graph, person_ids: list[str]) -> list[Row]:
 def sources(graph: Graph, source_ids: list[str]) -> list[Row]:
     """The Source nodes (file, kind, load time) with these ids."""
     return _rows(graph, SOURCES, {"ids": source_ids})
+
+
+def busiest_people(graph: Graph, limit: int) -> list[Row]:
+    """Non-victims with the most calls on their phones (the heaviest packages to build)."""
+    return _rows(graph, BUSIEST_PEOPLE, {"limit": limit})

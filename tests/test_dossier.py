@@ -582,6 +582,16 @@ def test_phone_activity(pkg: TargetPackage) -> None:
         expected[weekday][hour] += 1
     assert ph.heatmap == expected
     assert sum(map(sum, ph.heatmap)) == 8
+    # burner-like (<= 30 days, <= 5 contacts, >= 3 calls): ph1 03-04 10:15 to 03-08 12:00 = 4.07 days,
+    # contacts P2, V-001, ph2 = 3, 5 calls; ph2 03-07 10:20 to 03-10 02:00 = 2.65 days, 4 contacts, 4 calls
+    burners = sorted(f.text for f in ph.flags if f.kind == "burner")
+    assert burners == [
+        "Number +573001112233 was active only 4.1 days (2024-03-04 to 2024-03-08) with 3 contacts and "
+        "5 calls.",
+        "Number +573004445566 was active only 2.7 days (2024-03-07 to 2024-03-10) with 4 contacts and "
+        "4 calls.",
+    ]
+    assert [f for f in ph.flags if f.kind == "swap"] == []  # one handset, one number in it
 
 
 def test_money(pkg: TargetPackage) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -89,7 +92,13 @@ def read_rows(out: Path, kind: str) -> list[dict[str, str]]:
 def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
     names = [name for name, _ in FILES.values()] + [ANSWER_KEY]
     generate(tmp_path / "a", SCALES["small"], 7)
-    generate(tmp_path / "b", SCALES["small"], 7)
+    # The second copy in another process with another string-hash seed: no dependence on set order.
+    script = (
+        "from pathlib import Path; from loaders.demo import generate, SCALES; "
+        f"generate(Path({str(tmp_path / 'b')!r}), SCALES['small'], 7)"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=Path(__file__).parent.parent)
     generate(tmp_path / "c", SCALES["small"], 8)
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 from graph import explore
 from graph.connection import Graph
 from tests.test_ui_network import build_ui_network
+from ui.web.common import UNEXPECTED
 from ui.web.network import external_references
 
-PAGES = Path(__file__).resolve().parent.parent / "ui" / "web" / "pages"
+PAGES = Path(__file__).resolve().parent.parent / "ui" / "web" / "views"
 TIMEOUT = 60
 
 
@@ -33,6 +34,7 @@ def run(page: str, **state: object) -> AppTest:
         at.session_state[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    assert not [e.value for e in at.error if UNEXPECTED in e.value]
     return at
 
 
@@ -117,3 +119,105 @@ def test_explore_builds_the_network(ui_graph: Graph) -> None:
     # P3's phones stay (their owners are 3 hops away), and so do ACC2 and the hub number.
     grouped = {n["title"].splitlines()[0] for n in drawn(at.session_state["explore_html"])}
     assert len(grouped) == 8 and "Phone: +584121110001" not in grouped and "Phone: +573001110002" in grouped
+
+
+def test_brokers_ranking_leaves_victims_out(ui_graph: Graph) -> None:
+    at = run("brokers.py")
+    at.selectbox(key="measure").set_value("betweenness").run()
+    ranking = at.dataframe[0].value
+    # betweenness as written: P1 0.60, P3 0.30, P2 0.10, P4 0.05, P5 0.00; victim V1 (0.90) never ranked
+    assert list(ranking["person_id"]) == ["P1", "P3", "P2", "P4", "P5"]
+    assert "V1" not in set(at.dataframe[1].value["person_id"])
+
+
+def test_communities_list_and_network(ui_graph: Graph) -> None:
+    at = run("communities.py")
+    table = at.dataframe[0].value
+    # community 1: P1, P2, V1 (1 victim); community 2: P3, P4, P5; most central of 1 by pagerank: P1, P2
+    assert list(table["people"]) == [3, 3] and list(table["victims"]) == [1, 0]
+    assert table.iloc[0]["most central"] == "José Ramírez, Ana María Gómez"
+    names = {n["title"].splitlines()[0]: n for n in drawn(at.session_state["community_html"])}
+    assert "Person: José Ramírez" in names and names["Person: María López"]["label"].startswith("VICTIM")
+
+
+def test_paths_between_two_people(ui_graph: Graph) -> None:
+    at = run("paths.py")
+    at.text_input(key="path_from").input("jose ramirez").run()
+    at.text_input(key="path_to").input("carlos mejia").run()
+    assert not at.exception
+    # shortest: José -HOLDS-> ACC1 -TRANSFERRED-> ACC2 <-HOLDS- Carlos (3 links); through phones it takes 4
+    assert "1 shortest path(s) of 3 links" in " ".join(s.value for s in at.success)
+
+
+def test_timeline_of_a_person(ui_graph: Graph) -> None:
+    at = run("timeline.py", seeds=explore.person_node_ids(ui_graph, ["P1"]))
+    # José: arrest A2, 3 + 2 + 1 + 1 = 7 calls of his phone, T1 and T2 through ACC1 = 10 events
+    assert "10 events" in " ".join(c.value for c in at.caption)
+
+
+def test_map_flows(ui_graph: Graph) -> None:
+    at = run("map.py")
+    flows = at.dataframe[0].value
+    # A1 in MX: P3 (CO) and P4 (MX); A2 in PA: P1 and V1 (VE, one victim)
+    got = {(r.origin, r.destination): (r.people, r.victims) for r in flows.itertuples()}
+    assert got == {("CO", "MX"): (1, 0), ("MX", "MX"): (1, 0), ("VE", "PA"): (2, 1)}
+    at.radio(key="flows").set_value("Money between countries").run()
+    money = at.dataframe[0].value
+    assert list(money["amount"]) == [9000.0] and list(money["origin"]) == ["VE"]  # T2 only crosses a border
+
+
+def test_cypher_console_reads_and_the_database_refuses_writes(ui_graph: Graph) -> None:
+    at = run("cypher.py")
+    at.text_area(key="cypher").input("MATCH (p:Person) RETURN p.name AS name ORDER BY name").run()
+    at.button(key="run").click().run()
+    assert len(at.dataframe[0].value) == 6
+    at.text_area(key="cypher").input("CREATE (:Person {person_id: 'INTRUDER'})").run()
+    at.button(key="run").click().run()
+    assert len(at.error) == 1
+    message = at.error[0].value
+    # the refusal comes from Neo4j (a read transaction cannot write), shown in one line
+    assert "Neo4j refused the query" in message and "Neo.ClientError" in message and "\n" not in message
+    assert ui_graph.read_one("MATCH (p:Person {person_id: 'INTRUDER'}) RETURN count(p) AS n") == {"n": 0}
+
+
+def test_money_structuring(ui_graph: Graph) -> None:
+    at = run("money.py")
+    at.number_input(key="min_count").set_value(1).run()
+    rows = at.dataframe[0].value
+    # [9000, 10000): T1 9500 (ACC3 -> ACC1) and T2 9000 (ACC1 -> ACC2): each account and direction once
+    assert set(zip(rows["account_id"], rows["direction"], strict=True)) == {
+        ("ACC1", "sent"),
+        ("ACC1", "received"),
+        ("ACC3", "sent"),
+        ("ACC2", "received"),
+    }
+    holders = dict(zip(rows["account_id"], rows["holders"], strict=True))
+    assert holders["ACC3"] == "María López (VICTIM)"
+
+
+def test_phones_profile(ui_graph: Graph) -> None:
+    at = run("phones.py")
+    at.text_input(key="profile_ref").input("+584121110001").run()
+    assert not at.exception
+    # the phone's calls: 3 to P2, 2 to P3, 1 to V1, 1 to the hub = 7
+    assert "7 calls" in " ".join(c.value for c in at.caption)
+
+
+def test_import_page_without_data(empty_graph: Graph) -> None:
+    at = run("import_data.py")
+    assert not at.error  # the Import page is usable on an empty database
+    assert "arrest_id" in " ".join(i.value for i in at.info)
+
+
+def test_target_package_and_victim_refusal(ui_graph: Graph) -> None:
+    at = run("package.py")
+    at.text_input(key="package_search").input("maria lopez").run()
+    assert "never produced on victims" in at.error[0].value
+    at.text_input(key="package_search").input("jose ramirez").run()
+    at.button(key="build").click().run()
+    assert not at.exception and not at.error
+    assert [getattr(b, "label", None) for b in at.get("download_button")] == [
+        "Download PDF",
+        "Download HTML",
+        "Download JSON",
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +18,7 @@ SETTINGS = (
     "--browser.gatherUsageStats=false",
     "--server.fileWatcherType=none",
     "--client.toolbarMode=minimal",
+    "--client.showErrorDetails=none",
     "--theme.base=light",
     "--theme.primaryColor=#b91c1c",
 )
@@ -51,9 +52,6 @@ def ui(port: int, address: str) -> None:
     if not 0 < port < 65536:
         raise InputError(f"--port {port} is not a port number", "use a port between 1 and 65535")
     console.print(f"Hilo Rojo web UI on http://{address}:{port} (Ctrl-C to stop)")
-    try:
-        code = subprocess.call(streamlit_command(port, address))
-    except KeyboardInterrupt:
-        code = 0
-    if code:
-        sys.exit(code)
+    sys.stdout.flush()
+    command = streamlit_command(port, address)
+    os.execv(command[0], command)  # streamlit takes over this process: signals reach it directly

@@ -5,10 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from PIL import Image, ImageDraw
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"
 
-st.set_page_config(page_title="Hilo Rojo", page_icon=":material/share:", layout="wide")
+
+def icon() -> Image.Image:
+    """The tab icon, drawn here (a material icon would be fetched from Google's font server)."""
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    points = [(12, 46), (30, 16), (52, 40)]
+    draw.line([*points, points[0]], fill=(185, 28, 28, 255), width=5)
+    for x, y in points:
+        draw.ellipse((x - 9, y - 9, x + 9, y + 9), fill=(127, 29, 29, 255))
+    return img
+
+
+st.set_page_config(page_title="Hilo Rojo", page_icon=icon(), layout="wide")
 
 
 def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
@@ -36,7 +49,8 @@ navigation = st.navigation(
             _page("cypher.py", "Cypher", ":material/terminal:"),
             _page("package.py", "Target package", ":material/description:"),
         ],
-    }
+    },
+    expanded=True,
 )
 with st.sidebar:
     st.caption(

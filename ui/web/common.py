@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,8 @@ CSS = """
 </style>
 """
 VICTIM_LABEL = "VICTIM (protected)"
+UNEXPECTED = "Unexpected error on this page"
+LOG = logging.getLogger("hilorojo.web")
 
 
 @st.cache_resource(show_spinner=False)
@@ -75,6 +78,12 @@ def page(
         body(g)
     except HiloRojoError as exc:
         st.error(str(exc))
+    except Exception as exc:  # a bug: one line on screen, the traceback in the server's log
+        LOG.exception("page %r failed", title)
+        st.error(
+            f"{UNEXPECTED}: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+            "(details in the server log)"
+        )
 
 
 def fail(exc: HiloRojoError) -> None:

@@ -8,13 +8,58 @@ from pathlib import Path
 from typing import Any, Final
 
 import pyvis
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
 from pyvis.network import Network
 
 from graph.explore import Subgraph
 
-TEMPLATES: Final = Path(__file__).parent / "templates"
 PYVIS_TEMPLATES: Final = Path(pyvis.__file__).parent / "templates"
+# The page pyvis renders: vis-network inlined from pyvis' own copy, no CDN, no Bootstrap; physics stops once
+# the layout has settled.
+TEMPLATE: Final = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<!-- Everything is inline: this page requests nothing from any network. -->
+<style>{% include 'lib/vis-9.1.2/vis-network.css' %}</style>
+<script>{% include 'lib/vis-9.1.2/vis-network.min.js' %}</script>
+<style>
+  html, body { margin: 0; padding: 0; background: #ffffff;
+               font-family: "Source Sans Pro", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+  #hr-network { width: {{ width }}; height: {{ height }}; border: 1px solid #e3e6ec; border-radius: 10px;
+                background: {{ bgcolor }}; }
+  #hr-status { position: absolute; left: 14px; bottom: 10px; font-size: 12px; color: #6b7280;
+               background: rgba(255,255,255,0.85); padding: 2px 8px; border-radius: 6px; }
+  div.vis-tooltip { font-family: inherit; font-size: 12.5px; white-space: pre-line; max-width: 360px;
+                    background: #111827; color: #f9fafb; border: none; border-radius: 6px; padding: 6px 9px; }
+</style>
+</head>
+<body>
+<div id="hr-network"></div>
+<div id="hr-status">Laying out {{ nodes|length }} entities…</div>
+<script type="text/javascript">
+  var nodes = new vis.DataSet({{ nodes|tojson }});
+  var edges = new vis.DataSet({{ edges|tojson }});
+  var options = {{ options|safe }};
+  var container = document.getElementById("hr-network");
+  var hrStatus = document.getElementById("hr-status");
+  var network = new vis.Network(container, {}, options);
+  function settled() {
+    network.setOptions({physics: false});  // the layout stays still once it has settled
+    network.fit();
+    hrStatus.textContent = "{{ nodes|length }} entities, {{ edges|length }} links: drag, zoom, hover.";
+  }
+  // listen before the data goes in: a small network settles while setData() is still running
+  network.once("stabilizationIterationsDone", settled);
+  network.setData({nodes: nodes, edges: edges});
+  network.on("selectNode", function (params) {
+    var n = nodes.get(params.nodes[0]);
+    hrStatus.textContent = n.label.split("\\n")[0] + " (" + n.kind + ")";
+  });
+</script>
+</body>
+</html>
+"""
 # Colours of communities (colour-blind-safe Tableau 10, red kept for victims), and of entity types.
 PALETTE: Final = (
     "#4e79a7",
@@ -189,7 +234,7 @@ def network_html(sub: Subgraph, size_by: str | None = "pagerank", height: int = 
     """The drawing as one self-contained HTML page, rendered by pyvis with the offline template."""
     net = build_network(sub, size_by, height)
     net.templateEnv = Environment(
-        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(PYVIS_TEMPLATES)])
+        loader=ChoiceLoader([DictLoader({"network.html": TEMPLATE}), FileSystemLoader(PYVIS_TEMPLATES)])
     )
     net.path = "network.html"
     return str(net.generate_html())

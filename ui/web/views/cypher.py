@@ -7,6 +7,7 @@ from typing import Any
 import neo4j.graph as ng
 import streamlit as st
 
+from graph import explore
 from graph.connection import Graph
 from graph.explore import Edge, Node, Subgraph
 from ui.web.common import frame, page
@@ -61,7 +62,9 @@ def body(g: Graph) -> None:
     limit = st.number_input("Rows at most", 1, 10_000, 500, key="cypher_limit")
     if st.button("Run", type="primary", icon=":material/play_arrow:", key="run"):
         st.session_state.pop("cypher_result", None)
-        st.session_state["cypher_result"] = g.read_only_query(query, limit=int(limit))  # refusals: one line
+        st.session_state["cypher_result"] = explore.console_query(
+            g, query, limit=int(limit)
+        )  # refusals: one line
     if "cypher_result" not in st.session_state:
         return
     keys, rows = st.session_state["cypher_result"]

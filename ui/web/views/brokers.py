@@ -86,13 +86,13 @@ def body(g: Graph) -> None:
     c1, c2, c3, c4 = st.columns(4)
     measure = c1.selectbox("Rank by", explore.MEASURES, key="measure")
     community = c2.selectbox(
-        "Community", [None, *f["communities"]], format_func=lambda v: "all" if v is None else v
+        "Community", [None, *f["communities"]], format_func=lambda v: "all" if v is None else str(v)
     )
     country = c3.selectbox(
-        "Nationality", [None, *f["countries"]], format_func=lambda v: "all" if v is None else v
+        "Nationality", [None, *f["countries"]], format_func=lambda v: "all" if v is None else str(v)
     )
     operation = c4.selectbox(
-        "Operation", [None, *f["operations"]], format_func=lambda v: "all" if v is None else v
+        "Operation", [None, *f["operations"]], format_func=lambda v: "all" if v is None else str(v)
     )
     rows = _ranking(g, key, measure, community, country, operation, 50)
     st.caption("Victims are never ranked. Measures come from the latest analysis (`hilorojo analyze`).")
@@ -100,7 +100,8 @@ def body(g: Graph) -> None:
         st.info("Nobody matches these filters.")
         return
     st.subheader("Ranking")
-    st.dataframe(frame(rows, COLUMNS).rename(columns={"score": measure}), hide_index=True, width="stretch")
+    columns = [c for c in COLUMNS if c != measure]
+    st.dataframe(frame(rows, columns).rename(columns={"score": measure}), hide_index=True, width="stretch")
     st.subheader("Brokerage roles (Gould & Fernandez)")
     st.dataframe(frame(rows, ["person_id", "name", "community", *ROLES]), hide_index=True, width="stretch")
     names = {r["person_id"]: f"{r['name']} ({r['person_id']})" for r in rows}
@@ -108,7 +109,7 @@ def body(g: Graph) -> None:
     chosen = a.selectbox("Person", list(names), format_func=names.__getitem__, key="broker")
     if b.button("Explore network", icon=":material/hub:", key="explore-broker"):
         open_in_explore(explore.person_node_ids(g, [chosen]))
-        st.switch_page("pages/explore.py")
+        st.switch_page("views/explore.py")
     st.subheader("Key players and disruption")
     k = st.slider("People to remove", 1, 15, 5, key="k")
     if st.button("Compute the disruption curves", key="disrupt") or st.session_state.get("disrupted") == (

@@ -57,7 +57,7 @@ def body(g: Graph) -> None:
     st.iframe(html, height=612)
     if st.button("Explore this community", icon=":material/hub:", key="explore-community"):
         open_in_explore(members)
-        st.switch_page("pages/explore.py")
+        st.switch_page("views/explore.py")
 
 
 def main() -> None:

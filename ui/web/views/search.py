@@ -33,7 +33,7 @@ def body(g: Graph) -> None:
         a, b = st.columns(2)
         if a.button("Explore its network", key="explore-selected", type="primary", icon=":material/hub:"):
             open_in_explore([selected])
-            st.switch_page("pages/explore.py")
+            st.switch_page("views/explore.py")
         if b.button("Add to the exploration", key="add-selected", icon=":material/add:"):
             open_in_explore([selected], add=True)
             st.success("Added: open the Explore page to see it with the others.")

@@ -1,1 +1,0 @@
-"""The web app's pages, one module per page."""

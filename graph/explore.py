@@ -130,6 +130,14 @@ RETURN elementId(m) AS id, weight
 ORDER BY weight DESC, id
 LIMIT $limit
 """
+OWNERS_QUERY = """
+UNWIND $ids AS iid
+MATCH (i) WHERE elementId(i) = iid AND (i:Phone OR i:Account OR i:Device OR i:Document OR i:Email)
+MATCH (p:Person)-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]->(i)
+WHERE NOT elementId(p) IN $ids AND coalesce(p.role, 'unknown') IN $roles
+RETURN DISTINCT elementId(p) AS id
+LIMIT $limit
+"""
 NODES_QUERY = """
 MATCH (n) WHERE elementId(n) IN $ids
 RETURN elementId(n) AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, properties(n) AS props,
@@ -377,11 +385,13 @@ def neighbourhood(
     roles: Iterable[str] = ("victim", "suspect", "witness", "unknown"),
     max_contacts: int | None = None,
     cap: int = 300,
+    owners: bool = False,
 ) -> Subgraph:
     """The entities within ``hops`` of the seeds (breadth first, heaviest links first) and their links.
 
     Phones with more than ``max_contacts`` distinct contacts (the numbers everyone calls) are
     neither drawn nor crossed; at most ``cap`` nodes are kept and ``capped`` says when more existed.
+    With ``owners``, the people who own the phones, accounts and documents reached are added too.
     """
     if not 1 <= hops <= MAX_HOPS:
         raise InputError(f"hops must be 1 to {MAX_HOPS}, not {hops}", "pick 1, 2 or 3 hops")
@@ -415,6 +425,12 @@ def neighbourhood(
         frontier = [r["id"] for r in rows]
         visited += frontier
         result.hops_done = hop + 1
+    room = cap - len(visited)
+    if owners and room > 0:
+        rows = graph.read(OWNERS_QUERY, {"ids": visited, "roles": list(roles), "limit": room + 1})
+        result.capped = result.capped or len(rows) > room
+        visited += [r["id"] for r in rows[:room]]
+        types = list(dict.fromkeys([*types, "USES", "HOLDS", "HAS_DOCUMENT", "HAS_EMAIL"]))
     for row in graph.read(NODES_QUERY, {"ids": visited, "labels": list(NODE_KEYS)}):
         result.nodes[row["id"]] = Node(row["id"], row["label"] or "?", dict(row["props"]), row["contacts"])
     if types:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from analytics.pipeline import analyze
 from graph import explore
 from graph.connection import Graph
 from tests.test_ui_network import build_ui_network
@@ -102,6 +104,7 @@ def test_explore_builds_the_network(ui_graph: Graph) -> None:
     seeds = explore.person_node_ids(ui_graph, ["P1"])
     at = run("explore.py", seeds=seeds)
     at.radio(key="hops").set_value(2).run()
+    at.toggle(key="grouped").set_value(False).run()
     assert not at.exception
     # phones + money + arrests + identity layers, 2 hops from P1 (hand count in test_ui_network: 10 nodes with
     # phones and money) + arrest A2, its operation and V1 (through A2) = 13 entities
@@ -114,11 +117,20 @@ def test_explore_builds_the_network(ui_graph: Graph) -> None:
     assert victim["label"].startswith("VICTIM") and victim["shape"] == "diamond"
     assert external_references(html) == []
     at.toggle(key="grouped").set_value(True).run()
-    # grouped into owners: an identifier merges into its owner when both are drawn: phone1, the handset and
-    # ACC1 into P1; V1's phone and ACC3 into V1 (drawn through arrest A2): 13 - 5 = 8 entities. P2's and
-    # P3's phones stay (their owners are 3 hops away), and so do ACC2 and the hub number.
+    # people view: the owners of the identifiers reached join (P2 of phone2, P3 of phone3, P4 of ACC2: 16
+    # entities), then every identifier with one drawn owner merges into it (phone1, handset, ACC1 into P1;
+    # phone2, phone3, ACC2 into P2, P3, P4; V1's phone and ACC3 into V1): 16 - 8 = 8 entities
     grouped = {n["title"].splitlines()[0] for n in drawn(at.session_state["explore_html"])}
-    assert len(grouped) == 8 and "Phone: +584121110001" not in grouped and "Phone: +573001110002" in grouped
+    assert grouped == {
+        "Person: José Ramírez",
+        "Person: Ana María Gómez",
+        "Person: Luis Pérez",
+        "Person: Carlos Mejía",
+        "Person: María López",
+        "Phone: +18005550000",
+        "Arrest: A2",
+        "Operation: Operación Darién",
+    }
 
 
 def test_brokers_ranking_leaves_victims_out(ui_graph: Graph) -> None:
@@ -221,3 +233,42 @@ def test_target_package_and_victim_refusal(ui_graph: Graph) -> None:
         "Download HTML",
         "Download JSON",
     ]
+
+
+def plain_name(name: str) -> str:
+    """A name as an investigator types it: no accents, lower case."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+
+
+def test_demo_search_explore_rankings_and_console(demo_graph: tuple[Graph, dict[str, Any]]) -> None:
+    graph, key = demo_graph
+    analyze(graph, None, weighted=True, write=True)
+    st.cache_data.clear()
+    broker = key["brokers"][0]["person_id"]
+    name = key["people"][broker]["name"]
+    # search: the planted broker, typed without accents, is the first person found
+    at = run("search.py")
+    at.text_input(key="search_text").input(plain_name(name)).run()
+    people = [
+        b.label for b in at.button if b.key and b.key.startswith("open-") and b.label.startswith("Person")
+    ]
+    assert people and people[0].startswith(f"Person · {name}")
+    # explore: two hops around the broker are drawn, offline, with the broker in them
+    at = run("explore.py", seeds=explore.person_node_ids(graph, [broker]))
+    at.radio(key="hops").set_value(2).run()
+    assert not at.exception
+    nodes = drawn(at.session_state["explore_html"])
+    assert any(n["title"].splitlines()[0] == f"Person: {name}" for n in nodes) and len(nodes) > 10
+    assert external_references(at.session_state["explore_html"]) == []
+    # rankings: the 5 planted brokers are among the 50 shown by betweenness; no victim is
+    at = run("brokers.py")
+    at.selectbox(key="measure").set_value("betweenness").run()
+    ranked = list(at.dataframe[0].value["person_id"])
+    planted = {b["person_id"] for b in key["brokers"]}
+    assert planted <= set(ranked), sorted(planted - set(ranked))
+    assert not set(key["victims"]) & set(ranked)
+    # console: the database refuses a write
+    at = run("cypher.py")
+    at.text_area(key="cypher").input("MATCH (p:Person) SET p.name = 'X' RETURN count(p)").run()
+    at.button(key="run").click().run()
+    assert "Neo.ClientError.Statement.AccessMode" in at.error[0].value

@@ -44,7 +44,7 @@ def body(g: Graph) -> None:
     members = explore.community_node_ids(g, int(chosen), limit=150)
     sub = group_identifiers(
         explore.neighbourhood(
-            g, members, hops=2, layers=("phones", "money", "arrests"), max_contacts=50, cap=400
+            g, members, hops=2, layers=("phones", "money", "arrests"), max_contacts=50, cap=400, owners=True
         )
     )
     # keep the community's people and whatever still links them after grouping

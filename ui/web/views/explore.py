@@ -88,7 +88,12 @@ def body(g: Graph) -> None:
         help="Numbers everyone calls (taxis, shops) hide the real structure. 0 keeps them all.",
     )
     cap = d3.select_slider("Most entities drawn", [100, 200, 300, 500], value=300, key="cap")
-    grouped = d4.toggle("Group phones & accounts into owners", value=False, key="grouped")
+    grouped = d4.toggle(
+        "People view",
+        value=True,
+        key="grouped",
+        help="Phones, handsets and accounts merge into their owners, so people link to people.",
+    )
     since = _moment(window[0]) if isinstance(window, list | tuple) and len(window) >= 1 else None
     until = _moment(window[1], end=True) if isinstance(window, list | tuple) and len(window) == 2 else None
     sub = explore.neighbourhood(
@@ -101,6 +106,7 @@ def body(g: Graph) -> None:
         roles=roles,
         max_contacts=int(max_contacts) or None,
         cap=int(cap),
+        owners=bool(grouped),
     )
     if sub.capped:
         st.warning(

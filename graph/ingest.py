@@ -269,38 +269,52 @@ SET r.first_seen = CASE WHEN row.first_seen < r.first_seen THEN row.first_seen E
 
 # -- raw events: one relationship per record; an id already in the graph is never written twice ----
 
+FIND_CALLS = """
+UNWIND $ids AS id
+MATCH (x)-[old:CALLED {call_id: id}]->(y)
+RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
+       old.source_id AS other_source, old.row AS other_row
+"""
 CREATE_CALLS = """
 UNWIND $events AS row
-OPTIONAL MATCH (x:Phone)-[old:CALLED {call_id: row.props.call_id}]->(y:Phone)
-WITH row, old, x, y
-CALL (row, old) {
-  WITH row, old WHERE old IS NULL
-  MATCH (a:Phone {number: row.caller})
-  MATCH (b:Phone {number: row.callee})
-  CREATE (a)-[c:CALLED]->(b)
-  SET c = row.props, c.source_id = $source_id, c.row = row.line
-}
-WITH row, old, x, y
-WHERE old IS NOT NULL
-  AND (x.number <> row.caller OR y.number <> row.callee OR old.start_time <> row.props.start_time)
-RETURN row.line AS line, old.source_id AS other_source, old.row AS other_row
+MATCH (a:Phone {number: row.caller})
+MATCH (b:Phone {number: row.callee})
+CREATE (a)-[c:CALLED]->(b)
+SET c = row.props
+"""
+FIND_TRANSFERS = """
+UNWIND $ids AS id
+MATCH (x)-[old:TRANSFERRED {transaction_id: id}]->(y)
+RETURN id, x.account_id AS a, y.account_id AS b, old.timestamp AS time, old.amount AS amount,
+       old.source_id AS other_source, old.row AS other_row
 """
 CREATE_TRANSFERS = """
 UNWIND $events AS row
-OPTIONAL MATCH (x:Account)-[old:TRANSFERRED {transaction_id: row.props.transaction_id}]->(y:Account)
-WITH row, old, x, y
-CALL (row, old) {
-  WITH row, old WHERE old IS NULL
-  MATCH (a:Account {account_id: row.sender})
-  MATCH (b:Account {account_id: row.receiver})
-  CREATE (a)-[t:TRANSFERRED]->(b)
-  SET t = row.props, t.source_id = $source_id, t.row = row.line
-}
-WITH row, old, x, y
-WHERE old IS NOT NULL AND (x.account_id <> row.sender OR y.account_id <> row.receiver
-                           OR old.amount <> row.props.amount OR old.timestamp <> row.props.timestamp)
-RETURN row.line AS line, old.source_id AS other_source, old.row AS other_row
+MATCH (a:Account {account_id: row.sender})
+MATCH (b:Account {account_id: row.receiver})
+CREATE (a)-[t:TRANSFERRED]->(b)
+SET t = row.props
 """
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """How the raw events of one kind are found by id and created."""
+
+    find: LiteralString
+    create: LiteralString
+    id_key: str
+    ends: tuple[str, str]
+    time_key: str
+    amount_key: str | None
+
+
+EVENT_KINDS: dict[str, EventKind] = {
+    "calls": EventKind(FIND_CALLS, CREATE_CALLS, "call_id", ("caller", "callee"), "start_time", None),
+    "transfers": EventKind(
+        FIND_TRANSFERS, CREATE_TRANSFERS, "transaction_id", ("sender", "receiver"), "timestamp", "amount"
+    ),
+}
 
 # -- the Source node, written last ------------------------------------------------------------------
 
@@ -323,6 +337,41 @@ def write_source(graph: Graph, params: Mapping[str, Any]) -> Row | None:
 Step = tuple[LiteralString, dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Events:
+    """Raw events of one batch (rows with ``line``, both ends and ``props``) of one kind."""
+
+    kind: EventKind
+    rows: list[dict[str, Any]]
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _existing_events(graph: Graph, events: Events) -> tuple[set[int], list[Row]]:
+    """Lines whose record id is already in the graph, and those of them stating another record."""
+    kind = events.kind
+    by_id = {row["props"][kind.id_key]: row for row in events.rows}
+    found = graph.read(kind.find, {"ids": list(by_id)})
+    present: set[int] = set()
+    conflicts: list[Row] = []
+    for old in found:
+        row = by_id[old["id"]]
+        present.add(int(row["line"]))
+        same = (
+            old["a"] == row[kind.ends[0]]
+            and old["b"] == row[kind.ends[1]]
+            and _native(old["time"]) == _native(row["props"][kind.time_key])
+            and (kind.amount_key is None or old["amount"] == row["props"][kind.amount_key])
+        )
+        if not same:
+            conflicts.append(
+                {"line": row["line"], "other_source": old["other_source"], "other_row": old["other_row"]}
+            )
+    return present, conflicts
+
+
 @dataclass
 class BatchResult:
     """What one batch transaction did: raw-event rows refused as conflicts, and Neo4j's counters."""
@@ -336,13 +385,17 @@ def write_batch(
     graph: Graph,
     source_id: str,
     steps: Sequence[Step],
-    events: Step | None = None,
+    events: Events | None = None,
     after: Callable[[set[int]], Sequence[Step]] | None = None,
 ) -> BatchResult:
     """Run one batch in one managed (retried) transaction: ``steps``, then ``events``, then ``after``.
 
-    ``events`` returns the lines whose record id is already in the graph for a different record;
-    ``after`` builds the last steps knowing those lines (so refused rows state nothing).
+    ``events``: a read transaction first looks up which record ids are already in the graph (one
+    index seek each, ids only on the wire); those with the same content are left as they are (a
+    reload), those with other content are refused (``conflicts``); only the others are created, by a
+    query that reads no relationship property (no eager barrier). The relationship uniqueness
+    constraints still guard against a concurrent load of the same ids. ``after`` builds the last steps
+    knowing the refused lines (so refused rows state nothing).
     """
     common = {
         "source_id": source_id,
@@ -350,6 +403,11 @@ def write_batch(
         "roles": list(ROLES),
         "first_only": False,
     }
+
+    present: set[int] = set()
+    conflicts: list[Row] = []
+    if events is not None:
+        present, conflicts = _existing_events(graph, events)
 
     def work(tx: neo4j.ManagedTransaction) -> BatchResult:
         result = BatchResult()
@@ -366,7 +424,14 @@ def write_batch(
         for step in steps:
             run(step)
         if events is not None:
-            result.conflicts = run(events)
+            result.conflicts = conflicts
+            new_rows = [
+                {**row, "props": {**row["props"], "source_id": source_id, "row": row["line"]}}
+                for row in events.rows
+                if int(row["line"]) not in present
+            ]
+            if new_rows:
+                run((events.kind.create, {"events": new_rows}))
         if after is not None:
             for step in after({int(row["line"]) for row in result.conflicts}):
                 run(step)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import cached_property
 from typing import Any
 
 from graph.errors import InputError
@@ -41,7 +42,7 @@ class Kind:
     optional: tuple[str, ...]
     one_of: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def known(self) -> set[str]:
         return set(self.required) | set(self.optional) | set(self.one_of)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -331,7 +332,7 @@ class BatchWriter:
             (ingest.MERGE_DEVICES, {"devices": list(devices.values())}),
         ]
         result = ingest.write_batch(
-            self.graph, self.source_id, steps, (ingest.CREATE_CALLS, {"events": events}), after
+            self.graph, self.source_id, steps, ingest.Events(ingest.EVENT_KINDS["calls"], events), after
         )
         self.seen_phones.update(p.number for p in phones)
         self.seen_devices.update(devices)
@@ -400,7 +401,11 @@ class BatchWriter:
             (ingest.LINK_ACCOUNT_COUNTRY, {"links": in_country}),
         ]
         return ingest.write_batch(
-            self.graph, self.source_id, steps, (ingest.CREATE_TRANSFERS, {"events": events}), after
+            self.graph,
+            self.source_id,
+            steps,
+            ingest.Events(ingest.EVENT_KINDS["transfers"], events),
+            after,
         )
 
 
@@ -482,12 +487,29 @@ def load_file(
     writer = BatchWriter(graph, kind, source_id)
     started = time.perf_counter()
     rows_read = 0
-    with RejectWriter(rejects_path, table.columns) as rejects, _progress(progress, path.name) as bar:
+    # Reading and normalising the next batch (Python) overlaps writing the previous one (Neo4j).
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="hilorojo-writer") as pool,
+        RejectWriter(rejects_path, table.columns) as rejects,
+        _progress(progress, path.name) as bar,
+    ):
         task = bar.add_task(f"{kind} {path.name}", total=None, rate=0.0, rejected=0)
-        raw_by_line: dict[int, RawRow] = {}
+        pending: tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]] | None = None
+
+        def settle(batch: tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]) -> None:
+            future, records, raw_by_line = batch
+            refused = future.result()
+            refused += [
+                (r["line"], "record id repeats an earlier row of this batch with other content")
+                for r in records
+                if r.get("conflict")
+            ]
+            for line, reason in sorted(refused):
+                rejects.add(raw_by_line[line], reason)
+
         for chunk in batched(_parsed(table, kind, mapping, ctx), BATCH_ROWS):
             records: list[Record] = []
-            raw_by_line.clear()
+            raw_by_line: dict[int, RawRow] = {}
             for raw, outcome in chunk:
                 rows_read += 1
                 if isinstance(outcome, str):
@@ -495,17 +517,16 @@ def load_file(
                 else:
                     records.append(outcome)
                     raw_by_line[raw.line] = raw
+            if pending is not None:
+                settle(pending)
+                pending = None
             if records:
-                refused = writer.write(records)
-                refused += [
-                    (r["line"], "record id repeats an earlier row of this batch with other content")
-                    for r in records
-                    if r.get("conflict")
-                ]
-                for line, reason in sorted(refused):
-                    rejects.add(raw_by_line[line], reason)
+                pending = (pool.submit(writer.write, records), records, raw_by_line)
             elapsed = max(time.perf_counter() - started, 1e-9)
             bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
+        if pending is not None:
+            settle(pending)
+        bar.update(task, rejected=rejects.count)
     seconds = time.perf_counter() - started
     rows_rejected = rejects.count
     summary = LoadSummary(

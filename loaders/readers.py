@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -98,8 +99,11 @@ def _header(names: list[str], path: Path) -> list[str]:
     return columns
 
 
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(values: list[str]) -> bool:
-    return any("\udc80" <= c <= "\udcff" for value in values for c in value)
+    return _SURROGATES.search("".join(values)) is not None
 
 
 def _read_csv(path: Path, encoding: str | None) -> Table:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.pipeline import analyze
 from graph import explore
 from graph.connection import Graph
+from tests.conftest import free_port
 from tests.test_ui_network import build_ui_network
 from ui.web.common import UNEXPECTED
 from ui.web.network import external_references
@@ -78,6 +82,35 @@ def test_empty_database_is_one_line(empty_graph: Graph) -> None:
     at = run("overview.py")
     assert len(at.error) == 1 and "The database is empty" in at.error[0].value
     assert "Traceback" not in texts(at)
+
+
+UNREACHABLE_SCRIPT = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+print(json.dumps({"errors": [e.value for e in at.error], "exceptions": [e.message for e in at.exception]}))
+"""
+
+
+def test_unreachable_database_is_one_line(graph: Graph, tmp_path: Path) -> None:
+    # a separate process whose NEO4J_URI names a port where nothing listens
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(NEO4J_URI=f"bolt://127.0.0.1:{free_port()}", NEO4J_PASSWORD="x", HILOROJO_HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", UNREACHABLE_SCRIPT, str(PAGES / "overview.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=tmp_path,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["exceptions"] == []
+    assert len(result["errors"]) == 1 and result["errors"][0].startswith(
+        "cannot reach Neo4j at bolt://127.0.0.1:"
+    )
+    assert "\n" not in result["errors"][0]
 
 
 def test_search_finds_the_broker_without_accents_and_opens_him(ui_graph: Graph) -> None:

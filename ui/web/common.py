@@ -39,7 +39,7 @@ LOG = logging.getLogger("hilorojo.web")
 @st.cache_resource(show_spinner=False)
 def _graph(uri: str, database: str, user: str) -> Graph:
     """One driver per process and per database address (Streamlit keeps it between reruns)."""
-    return get_graph()
+    return get_graph(load_settings())
 
 
 def graph() -> Graph:

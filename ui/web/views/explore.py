@@ -63,7 +63,7 @@ def body(g: Graph) -> None:
         st.info("Search an entity above (or on the Search page) to draw its network.")
         return
     c1, c2, c3, c4 = st.columns([1, 2, 2, 2])
-    hops = c1.radio("Hops", [1, 2, 3], index=0, horizontal=False, key="hops")
+    hops = c1.radio("Hops", [1, 2, 3], index=1, horizontal=False, key="hops")
     layers = c2.multiselect(
         "Layers", list(explore.LAYERS), default=list(explore.DEFAULT_LAYERS), key="layers"
     )

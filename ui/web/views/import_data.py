@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from graph.connection import Graph
 from loaders.kinds import KINDS
-from loaders.pipeline import load_file
 from ui.web.common import page
+from ui.web.importing import import_upload
 
 
 def body(g: Graph) -> None:
@@ -26,27 +24,16 @@ def body(g: Graph) -> None:
         return
     if not st.button("Load", type="primary", icon=":material/upload:", key="load"):
         return
-    with tempfile.TemporaryDirectory(prefix="hilorojo-import-") as tmp:
-        path = Path(tmp) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        mapping_path = None
-        if mapping is not None:
-            mapping_path = Path(tmp) / "mapping.yaml"
-            mapping_path.write_bytes(mapping.getvalue())
-        with st.spinner(f"Loading {upload.name}…"):
-            summary = load_file(
-                g,
-                kind,
-                path,
-                mapping_path=mapping_path,
-                region=region.strip().upper() or None,
-                source_name=upload.name,
-                timezone=timezone.strip() or "UTC",
-                progress=False,
-            )
-        rejects = None
-        if summary.rejects_path is not None and summary.rejects_path.exists():
-            rejects = pd.read_csv(summary.rejects_path, dtype=str)
+    with st.spinner(f"Loading {upload.name}…"):
+        summary, rejects = import_upload(
+            g,
+            upload.name,
+            upload.getvalue(),
+            kind,
+            mapping.getvalue() if mapping is not None else None,
+            region.strip().upper() or None,
+            timezone.strip() or "UTC",
+        )
     st.cache_data.clear()
     st.success(f"{summary.file_name}: {summary.rows_loaded} of {summary.rows_read} rows loaded.")
     m = st.columns(4)
@@ -60,7 +47,7 @@ def body(g: Graph) -> None:
         st.download_button(
             "Download the rejects",
             rejects.to_csv(index=False),
-            f"{path.stem}.rejects.csv",
+            f"{Path(upload.name).stem}.rejects.csv",
             "text/csv",
             key="dl-rejects",
         )

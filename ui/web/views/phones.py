@@ -49,8 +49,8 @@ def body(g: Graph) -> None:
         if ref.strip():
             prof = phones.profile(g, ref.strip()).as_dict()
             st.caption(
-                f"{prof['label']}: {prof['calls']} calls from {prof['first']} to {prof['last']} "
-                f"on {', '.join(prof['numbers'])}"
+                f"{ref.strip()} ({prof['label'].lower()}): {prof['calls']} calls "
+                f"from {prof['first']} to {prof['last']} on {', '.join(prof['numbers'])}"
             )
             st.altair_chart(heatmap(prof["activity"]["counts"]), width="stretch")
             st.dataframe(frame(prof["contacts"]), hide_index=True, width="stretch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -151,7 +151,8 @@ class Graph:
         """Run a user's query in a READ transaction: the database itself refuses any write."""
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(neo4j.Query(query), dict(params or {}))  # type: ignore[arg-type]
+            # A user's own query text: the READ access mode, not the text, is what keeps it read-only.
+            result = tx.run(cast(LiteralString, query), dict(params or {}))
             keys = list(result.keys())
             rows = [list(record.values()) for _, record in zip(range(limit), result, strict=False)]
             return keys, rows

@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Final, LiteralString, cast
-
-import neo4j
+from typing import Any, Final
 
 from graph.connection import Graph
 from graph.errors import InputError
@@ -509,12 +507,4 @@ def money_flows(graph: Graph) -> list[dict[str, Any]]:
 
 def console_query(graph: Graph, query: str, limit: int = 1000) -> tuple[list[str], list[list[Any]]]:
     """A power user's query in a READ transaction (the database refuses writes): column names and rows."""
-    try:
-        return graph.read_only_query(query, limit=limit)
-    except TypeError:  # Graph.read_only_query hands tx.run a neo4j.Query, which driver 6 refuses
-
-        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cast(LiteralString, query))
-            return list(result.keys()), [list(r.values()) for _, r in zip(range(limit), result, strict=False)]
-
-        return graph.transaction(work, read_only=True)
+    return graph.read_only_query(query, limit=limit)

@@ -9,15 +9,15 @@ import click
 
 from graph.errors import HiloRojoError
 from ui.cli.analytics import register as register_analytics
+from ui.cli.arrests import arrests_group
 from ui.cli.db import db
 from ui.cli.demo import demo
+from ui.cli.duplicates import duplicates_group
 from ui.cli.load import load
 from ui.cli.money import money_group
-from ui.cli.arrests import arrests_group
-from ui.cli.duplicates import duplicates_group
-from ui.cli.phones import phones_group
 from ui.cli.output import err_console
 from ui.cli.package import package
+from ui.cli.phones import phones_group
 from ui.cli.web import ui
 
 

@@ -34,10 +34,13 @@ def clustered_graph(n: int, m: int, seed: int) -> list[tuple[int, int]]:
     return list(zip((keys // n).tolist(), (keys % n).tolist(), strict=True))
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+def timed(fn: Callable[[], Any], label: str | None = None) -> tuple[float, Any]:
     t = time.perf_counter()
     out = fn()
-    return time.perf_counter() - t, out
+    elapsed = time.perf_counter() - t
+    if label:
+        print(f"  {label:34s} {elapsed:8.2f} s", flush=True)
+    return elapsed, out
 
 
 def main() -> None:
@@ -54,20 +57,30 @@ def main() -> None:
 
     method = centrality.choose_method(net.n, net.m, False)
     rows: list[tuple[str, float]] = []
-    rows.append(("degree", timed(lambda: centrality.degree(net))[0]))
-    t_bt, _ = timed(lambda: centrality.betweenness(net, method))
+    rows.append(("degree", timed(lambda: centrality.degree(net), "degree")[0]))
+    t_bt, _ = timed(lambda: centrality.betweenness(net, method), "betweenness")
     rows.append((f"betweenness ({'exact' if method.exact else f'{method.pivots} pivots'})", t_bt))
-    rows.append(("closeness + harmonic", timed(lambda: centrality.closeness_harmonic(net, method))[0]))
-    rows.append(("eigenvector", timed(lambda: centrality.eigenvector(net, False))[0]))
-    rows.append(("pagerank", timed(lambda: centrality.pagerank(net, False))[0]))
-    t_cm, comms = timed(lambda: communities.leiden(net))
+    rows.append(
+        (
+            "closeness + harmonic",
+            timed(lambda: centrality.closeness_harmonic(net, method), "closeness + harmonic")[0],
+        )
+    )
+    rows.append(("eigenvector", timed(lambda: centrality.eigenvector(net, False), "eigenvector")[0]))
+    rows.append(("pagerank", timed(lambda: centrality.pagerank(net, False), "pagerank")[0]))
+    t_cm, comms = timed(lambda: communities.leiden(net), "communities")
     rows.append(("communities (Leiden)", t_cm))
     rows.append(
-        ("brokerage roles", timed(lambda: brokerage.gould_fernandez(net, comms.membership.tolist()))[0])
+        (
+            "brokerage roles",
+            timed(lambda: brokerage.gould_fernandez(net, comms.membership.tolist()), "brokerage")[0],
+        )
     )
-    rows.append(("constraint + effective size", timed(lambda: brokerage.burt(net))[0]))
-    rows.append(("KPP-Neg k=5", timed(lambda: keyplayers.kpp_neg(net, 5))[0]))
-    rows.append(("hidden links", timed(lambda: hidden_links.predict_links(net, comms.membership))[0]))
+    rows.append(("constraint + effective size", timed(lambda: brokerage.burt(net), "burt")[0]))
+    rows.append(("KPP-Neg k=5", timed(lambda: keyplayers.kpp_neg(net, 5), "kpp")[0]))
+    rows.append(
+        ("hidden links", timed(lambda: hidden_links.predict_links(net, comms.membership), "hidden links")[0])
+    )
     t_all, result = timed(lambda: compute(net))
     rows.append(("whole compute (no Neo4j)", t_all))
     for name, t in rows:

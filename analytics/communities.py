@@ -36,7 +36,8 @@ def leiden(
 
     Uses the Reichardt–Bornholdt configuration-model quality with resolution γ (γ = 1 is modularity);
     iterated until stable up to UNTIL_STABLE_MAX_EDGES links (above it two iterations, leidenalg's
-    default: on 750,000 links iterating until stable took over ten minutes), with a fixed seed so the same data give the same communities. Community ids
+    default: on 750,000 links iterating until stable took over ten minutes), with a fixed seed so the same data give the same communities.
+    Community ids
     are renumbered by decreasing size. ``modularity`` is Newman's Q at resolution γ.
     """
     g = net.g

@@ -35,10 +35,10 @@ def leiden(
     """Leiden algorithm (Traag, Waltman & van Eck 2019) maximising modularity (Newman & Girvan 2004).
 
     Uses the Reichardt–Bornholdt configuration-model quality with resolution γ (γ = 1 is modularity);
-    iterated until stable up to UNTIL_STABLE_MAX_EDGES links (above it two iterations, leidenalg's
-    default: on 750,000 links iterating until stable took over ten minutes), with a fixed seed so the same data give the same communities.
-    Community ids
-    are renumbered by decreasing size. ``modularity`` is Newman's Q at resolution γ.
+    iterated until stable up to UNTIL_STABLE_MAX_EDGES links, above it two iterations (leidenalg's
+    default; on 750,000 links iterating until stable took over ten minutes); a fixed seed gives the
+    same communities for the same data. Community ids are renumbered by decreasing size.
+    ``modularity`` is Newman's Q at resolution γ.
     """
     g = net.g
     if g.vcount() == 0:

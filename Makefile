@@ -20,6 +20,7 @@ run: setup
 	@scripts/check-prereqs.sh server
 	$(BIN)/hilorojo db start
 	$(BIN)/hilorojo demo --scale small
+	$(BIN)/hilorojo analyze
 	$(BIN)/hilorojo ui
 
 lint: setup

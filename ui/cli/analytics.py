@@ -32,18 +32,8 @@ RANK_COLUMNS = [
     "constraint",
     "effective_size",
 ]
-BROKER_COLUMNS = [
-    "rank",
-    "person_id",
-    "name",
-    "betweenness",
-    "degree",
-    "constraint",
-    "effective_size",
-    "brokerage_gatekeeper",
-    "brokerage_representative",
-    "brokerage_liaison",
-]
+# What fits an 80-column terminal; --json lists every measure.
+BROKER_COLUMNS = ["rank", "person_id", "name", "betweenness", "degree", "pagerank", "constraint", "community"]
 
 
 def _date(value: str | None, option: str) -> date | None:

@@ -53,7 +53,8 @@ def print_table(
     cols = list(columns) if columns is not None else (list(rows[0].keys()) if rows else [])
     table = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for col in cols:
-        table.add_column(col, overflow="fold")
+        is_key = col.endswith("_id") or col in ("rank", "number", "imei")
+        table.add_column(col, overflow="fold", no_wrap=is_key)
     for row in rows:
         table.add_row(*(format_cell(row.get(col)) for col in cols))
     console.print(table)

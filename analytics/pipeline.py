@@ -41,12 +41,12 @@ class AnalysisResult:
         ]
 
     def person_rows(self) -> list[dict[str, Any]]:
-        """One ``{"person_id", "props"}`` per Person vertex with the properties of docs/architecture.md."""
+        """One ``{"person_id", "props"}`` per Person record with the properties of docs/architecture.md;
+        every record of a SAME_AS group gets its group's (merged vertex's) values."""
         net = self.network
         kpp_rank = {v: r for r, v in enumerate(self.key_players.members, start=1)}
         names = [m for m in analysis_store.PERSON_MEASURES if m in self.measures]
-        rows = []
-        ids = net.ids()
+        rows: list[dict[str, Any]] = []
         for v in np.flatnonzero(net.is_person()).tolist():
             props: dict[str, Any] = {}
             for name in names:
@@ -56,7 +56,7 @@ class AnalysisResult:
             props["community"] = int(self.communities.membership[v])
             props["key_player"] = v in kpp_rank
             props["kpp_rank"] = kpp_rank.get(v)
-            rows.append({"person_id": ids[v], "props": props})
+            rows.extend({"person_id": rec, "props": props} for rec in net.records(v))
         return rows
 
 

@@ -325,6 +325,9 @@ class BatchWriter:
                     )
                     link["first_seen"] = min(link["first_seen"], when)
                     link["last_seen"] = max(link["last_seen"], when)
+            for link in links.values():  # text on the wire: the driver's datetime conversion is slow
+                link["first_seen"] = link["first_seen"].isoformat()
+                link["last_seen"] = link["last_seen"].isoformat()
             return [(ingest.LINK_IN_DEVICE, {"links": list(links.values())})]
 
         steps: list[ingest.Step] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import igraph as ig
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
@@ -11,6 +12,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from analytics import communities
 from analytics.network import PersonNetwork
 
 FEATURES = (
@@ -22,6 +24,7 @@ FEATURES = (
     "same_community",
 )
 KATZ_BETA = 0.05
+TRAIN_CAP = 20_000  # hidden links used as positives (seeded sample), and as many negatives
 
 
 @dataclass
@@ -62,32 +65,29 @@ def pair_features(
     out = np.zeros((len(pairs), len(FEATURES)))
     if len(pairs) == 0:
         return out
-    order = np.argsort(pairs[:, 0], kind="stable")
-    sorted_pairs = pairs[order]
-    for start in range(0, len(sorted_pairs), batch):
-        chunk = sorted_pairs[start : start + batch]
-        us, inv = np.unique(chunk[:, 0], return_inverse=True)
-        rows_a = adj[us]
-        a2 = rows_a @ adj  # paths of length 2 from each u
-        a3 = a2 @ adj
-        aa = rows_a @ aa_adj.T
-        vs = chunk[:, 1]
-        cn = np.asarray(a2[inv, vs]).ravel()
-        p3 = np.asarray(a3[inv, vs]).ravel()
-        p1 = np.asarray(rows_a[inv, vs]).ravel()
-        du, dv = deg[chunk[:, 0]], deg[vs]
+    adj = adj.tocsr()
+    aa_adj = aa_adj.tocsr()
+    for start in range(0, len(pairs), batch):
+        chunk = pairs[start : start + batch]
+        us, vs = chunk[:, 0], chunk[:, 1]
+        rows_u, rows_v = adj[us], adj[vs]
+        # row-wise products: only the pairs' own entries of A², (A·D·A) and A³ are computed
+        cn = np.asarray(rows_u.multiply(rows_v).sum(axis=1)).ravel()
+        aa = np.asarray(rows_u.multiply(aa_adj[vs]).sum(axis=1)).ravel()
+        p3 = np.asarray((rows_u @ adj).multiply(rows_v).sum(axis=1)).ravel()
+        p1 = np.asarray(adj[us, vs]).ravel()
+        du, dv = deg[us], deg[vs]
         union = du + dv - cn
-        feats = np.column_stack(
+        out[start : start + len(chunk)] = np.column_stack(
             [
                 cn,
                 np.where(union > 0, cn / np.maximum(union, 1), 0.0),
-                np.asarray(aa[inv, vs]).ravel(),
+                aa,
                 du * dv,
                 KATZ_BETA * p1 + KATZ_BETA**2 * cn + KATZ_BETA**3 * p3,
-                (membership[chunk[:, 0]] == membership[vs]).astype(float),
+                (membership[us] == membership[vs]).astype(float),
             ]
         )
-        out[order[start : start + len(chunk)]] = feats
     return out
 
 
@@ -104,13 +104,12 @@ def candidate_pairs(
     weights: list[np.ndarray] = []
     for start in range(0, n, 2000):
         rows = adj[start : start + 2000]
-        two = (rows @ adj).tocoo()
+        paths = rows @ adj
+        two = (paths - paths.multiply(rows)).tocoo()  # drop pairs that are already linked
         u = two.row + start
         v = two.col
-        keep = u < v
+        keep = (u < v) & (two.data > 0)
         u, v, c = u[keep], v[keep], two.data[keep]
-        direct = np.asarray(adj[u, v]).ravel() > 0
-        u, v, c = u[~direct], v[~direct], c[~direct]
         if allowed is not None:
             ok = allowed[u] & allowed[v]
             u, v, c = u[ok], v[ok], c[ok]
@@ -135,15 +134,18 @@ def predict_links(
     hide_fraction: float = 0.1,
     seed: int = 0,
     cap: int = 100_000,
+    train_cap: int = TRAIN_CAP,
     train_membership: np.ndarray | None = None,
 ) -> LinkPrediction:
     """Train on hidden links, score candidate pairs (supervised link prediction, Lichtenwalter et al. 2010).
 
-    A fraction ``hide_fraction`` of the links is hidden (positives) and as many non-adjacent pairs are
-    drawn uniformly at random (negatives); features are computed on the network without the hidden
-    links; a logistic regression is trained on half of these pairs and its ROC AUC measured on the
-    other half. The model, refitted on all of them, then scores the candidate pairs of the full network.
-    ``train_membership`` is the community partition of the reduced network (defaults to ``membership``).
+    A fraction ``hide_fraction`` of the links is hidden; a seeded sample of at most ``train_cap`` of
+    them are the positives and as many non-adjacent pairs drawn uniformly at random the negatives;
+    features are computed on the network without the hidden links; a logistic regression is trained
+    on half of these pairs and its ROC AUC measured on the other half. The model, refitted on all of
+    them, then scores the candidate pairs of the full network.
+    ``train_membership`` is the community partition of the reduced network; by default it is computed
+    (Leiden, same seed) on the reduced network, so that no feature of a training pair sees its hidden link.
     """
     n = net.n
     edges = np.array(net.g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
@@ -154,24 +156,25 @@ def predict_links(
         return LinkPrediction(np.zeros((0, 2), dtype=np.int64), np.zeros(0), float("nan"), 0, 0)
     perm = rng.permutation(m)
     hidden, kept = edges[perm[:n_hide]], edges[perm[n_hide:]]
-    existing = set((edges[:, 0] * n + edges[:, 1]).tolist()) | set((edges[:, 1] * n + edges[:, 0]).tolist())
-    negatives: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    tries = 0
-    while len(negatives) < n_hide and tries < 50 * n_hide:
-        tries += 1
-        u, v = (int(x) for x in rng.integers(0, n, size=2))
-        if u == v:
-            continue
-        u, v = min(u, v), max(u, v)
-        key = u * n + v
-        if key in existing or key in seen:
-            continue
-        seen.add(key)
-        negatives.append((u, v))
-    neg = np.array(negatives, dtype=np.int64).reshape(-1, 2)
+    hidden = hidden[rng.permutation(len(hidden))[:train_cap]]
+    existing = np.concatenate([edges[:, 0] * n + edges[:, 1], edges[:, 1] * n + edges[:, 0]])
+    negatives = np.zeros((0, 2), dtype=np.int64)
+    for _ in range(50):
+        if len(negatives) >= len(hidden):
+            break
+        draw = rng.integers(0, n, size=(2 * len(hidden), 2))
+        draw = np.sort(draw[draw[:, 0] != draw[:, 1]], axis=1)
+        draw = draw[~np.isin(draw[:, 0] * n + draw[:, 1], existing)]
+        both = np.vstack([negatives, draw])
+        _, first = np.unique(both[:, 0] * n + both[:, 1], return_index=True)
+        negatives = both[np.sort(first)]
+    negatives = negatives[: len(hidden)]
+    neg = negatives.reshape(-1, 2)
     reduced = _adjacency(n, kept)
-    tm = membership if train_membership is None else train_membership
+    if train_membership is None:
+        reduced_net = PersonNetwork(ig.Graph(n=n, edges=kept.tolist()), np.zeros((0, 2), dtype=np.int64))
+        train_membership = communities.leiden(reduced_net, seed=seed).membership
+    tm = train_membership
     x = pair_features(reduced, np.vstack([np.sort(hidden, axis=1), neg]), tm)
     y = np.concatenate([np.ones(len(hidden)), np.zeros(len(neg))])
     split = rng.permutation(len(y))

@@ -38,23 +38,26 @@ def _component_sums_after_removal(g: ig.Graph, alive: np.ndarray) -> tuple[np.nd
     base = int((sizes * (sizes - 1)).sum())
     s = sizes[memb]
     after = base - s * (s - 1) + (s - 1) * (s - 2)
-    blocks, aps = h.biconnected_components(return_articulation_points=True)
+    edge_blocks, aps = ig.GraphBase.biconnected_components(h, True)
     if not aps:
         return after, idx, base
-    ap_pos = {a: i for i, a in enumerate(aps)}
-    nb = len(blocks)
-    weight = [0] * (nb + len(aps))
+    nb = len(edge_blocks)
+    ends = np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    sizes_b = np.array([len(b) for b in edge_blocks], dtype=np.int64)
+    eid = np.concatenate([np.asarray(b, dtype=np.int64) for b in edge_blocks])
+    bid = np.repeat(np.arange(nb, dtype=np.int64), sizes_b)
+    # (block, vertex) memberships: both ends of every edge of the block, once each
+    bv = np.unique(np.concatenate([bid * h.vcount() + ends[eid, 0], bid * h.vcount() + ends[eid, 1]]))
+    blk, ver = bv // h.vcount(), bv % h.vcount()
+    ap_of = np.full(h.vcount(), -1, dtype=np.int64)
+    ap_of[np.asarray(aps, dtype=np.int64)] = np.arange(len(aps))
+    is_ap = ap_of[ver] >= 0
+    weight = np.concatenate([np.bincount(blk[~is_ap], minlength=nb), np.ones(len(aps), dtype=np.int64)])
+    weight = weight.tolist()
     adj: list[list[int]] = [[] for _ in range(nb + len(aps))]
-    for j, blk in enumerate(blocks):
-        for v in blk:
-            p = ap_pos.get(v)
-            if p is None:
-                weight[j] += 1
-            else:
-                adj[j].append(nb + p)
-                adj[nb + p].append(j)
-    for p in range(len(aps)):
-        weight[nb + p] = 1
+    for j, p in zip(blk[is_ap].tolist(), ap_of[ver[is_ap]].tolist(), strict=True):
+        adj[j].append(nb + p)
+        adj[nb + p].append(j)
     sub = list(weight)
     parent = [-2] * len(weight)
     for root in range(nb):

@@ -74,6 +74,8 @@ def scenarios(graph: Graph, key: dict[str, Any]) -> list[Scenario]:
         Scenario("communities", "communities.py"),
         Scenario("money (+ trail of a broker)", "money.py", {"trail_start": broker}),
         Scenario("phones (profile of a broker)", "phones.py", {"profile_ref": broker}),
+        Scenario("phones (handset swaps view)", "phones.py", {"phones_view": "Handset swaps"}),
+        Scenario("phones (burners view)", "phones.py", {"phones_view": "Burners & replacements"}),
         Scenario("import", "import_data.py"),
         Scenario("cypher (example query run)", "cypher.py", clicks=["run"]),
         Scenario("package (built for a broker)", "package.py", {"package_search": name}, ["build"]),

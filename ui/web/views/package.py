@@ -9,6 +9,8 @@ from dossier.formats import MEDIA_TYPES, file_name, render
 from graph.connection import Graph
 from ui.web.common import describe, page, search_box
 
+FORMATS = ("pdf", "html", "json")
+
 
 def body(g: Graph) -> None:
     hits = [h for h in search_box(g, key="package_search", label="Person") if h["label"] == "Person"]
@@ -23,22 +25,23 @@ def body(g: Graph) -> None:
     if st.button("Build the package", type="primary", icon=":material/description:", key="build"):
         with st.spinner("Assembling identity, associates, calls, money, arrests and sources…"):
             pkg = build_package(g, person["key"], hops=hops)
-            st.session_state["package"] = (person["key"], pkg, render(pkg, "html"))
+            # rendered once here: rendering the PDF on every rerun cost about a second each time
+            files = {fmt: render(pkg, fmt) for fmt in FORMATS}
+            st.session_state["package"] = (person["key"], pkg, files)
     built = st.session_state.get("package")
     if not built or built[0] != person["key"]:
         return
-    _, pkg, html = built
+    _, pkg, files = built
     cols = st.columns(3)
-    for col, fmt in zip(cols, ("pdf", "html", "json"), strict=True):
-        data = render(pkg, fmt) if fmt != "html" else html
+    for col, fmt in zip(cols, FORMATS, strict=True):
         col.download_button(
             f"Download {fmt.upper()}",
-            data,
+            files[fmt],
             file_name=file_name(pkg, fmt),
             mime=MEDIA_TYPES[fmt],
             key=f"dl-{fmt}",
         )
-    st.iframe(html.decode("utf-8"), height=900)
+    st.iframe(files["html"].decode("utf-8"), height=900)
 
 
 def main() -> None:

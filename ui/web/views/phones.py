@@ -13,12 +13,13 @@ from graph.connection import Graph
 from ui.web.common import frame, page, people, stamp
 
 
-@st.cache_data(ttl=120, show_spinner="Looking for handsets with several numbers…")
+# keyed on the database's fingerprint (stamp), so the hour only bounds memory: new data is a new key
+@st.cache_data(ttl=3600, show_spinner="Looking for handsets with several numbers…")
 def _swaps(_g: Graph, key: tuple[Any, ...]) -> list[dict[str, Any]]:
     return [s.as_dict() for s in phones.swaps(_g)]
 
 
-@st.cache_data(ttl=120, show_spinner="Looking for short-lived numbers and replacements…")
+@st.cache_data(ttl=3600, show_spinner="Looking for short-lived numbers and replacements…")
 def _burners(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
     return phones.burners(_g).as_dict()
 
@@ -42,9 +43,14 @@ def heatmap(activity: list[list[int]]) -> alt.Chart:
     )
 
 
+VIEWS = ("Activity profile", "Handset swaps", "Burners & replacements")
+
+
 def body(g: Graph) -> None:
-    a, b, c = st.tabs(["Activity profile", "Handset swaps", "Burners & replacements"])
-    with a:
+    # one view at a time: tabs would run the two whole-database analyses on every visit (15 s cold on the
+    # medium demo, docs/performance-ui.md) even when the analyst only wants one number's profile
+    view = st.radio("View", VIEWS, horizontal=True, key="phones_view", label_visibility="collapsed")
+    if view == VIEWS[0]:
         ref = st.text_input("Number or person (person_id or full name)", key="profile_ref")
         if ref.strip():
             prof = phones.profile(g, ref.strip()).as_dict()
@@ -56,7 +62,7 @@ def body(g: Graph) -> None:
             st.dataframe(frame(prof["contacts"]), hide_index=True, width="stretch")
         else:
             st.info("Name a number or a person to see whom they call and when.")
-    with b:
+    elif view == VIEWS[1]:
         swaps = _swaps(g, stamp(g))
         if swaps:
             rows = [
@@ -71,7 +77,7 @@ def body(g: Graph) -> None:
             st.dataframe(frame(rows), hide_index=True, width="stretch")
         else:
             st.info("No handset held several numbers, and no number moved between handsets.")
-    with c:
+    else:
         report = _burners(g, stamp(g))
         st.markdown("**Short-lived numbers with few contacts**")
         short = [

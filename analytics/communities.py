@@ -88,20 +88,23 @@ def summarize(
     )
     nat = g.vs["nationality"]
     country = g.vs["country"]
+    node_ids = g.vs["node_id"]
+    names = g.vs["name"]
+    victim = net.is_victim()
+    by_community = np.argsort(mem, kind="stable")
+    bounds = np.searchsorted(mem[by_community], np.arange(comms.count + 1))
     for c in range(comms.count):
-        members = np.flatnonzero(mem == c)
-        ranked = sorted((v for v in members if rankable[v]), key=lambda v: (-score[v], g.vs[v]["node_id"]))
+        members = by_community[bounds[c] : bounds[c + 1]]
+        ranked = sorted((v for v in members.tolist() if rankable[v]), key=lambda v: (-score[v], node_ids[v]))
         out.append(
             {
                 "community_id": c,
                 "size": len(members),
-                "victims": int(net.is_victim()[members].sum()),
+                "victims": int(victim[members].sum()),
                 "internal_links": int(internal.get(c, 0)),
                 "nationalities": dict(Counter(nat[v] or "unknown" for v in members).most_common()),
                 "countries": dict(Counter(country[v] for v in members if country[v]).most_common()),
-                "top_members": [
-                    {"person_id": g.vs[v]["node_id"], "name": g.vs[v]["name"]} for v in ranked[:top]
-                ],
+                "top_members": [{"person_id": node_ids[v], "name": names[v]} for v in ranked[:top]],
                 "links_to": {str(k): v for k, v in sorted(cross[c].items(), key=lambda kv: (-kv[1], kv[0]))},
             }
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import igraph as ig
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
@@ -141,9 +140,9 @@ def predict_links(
 
     A fraction ``hide_fraction`` of the links is hidden; a seeded sample of at most ``train_cap`` of
     them are the positives and as many non-adjacent pairs drawn uniformly at random the negatives;
-    features are computed on the network without the hidden links; a logistic regression is trained
-    on half of these pairs and its ROC AUC measured on the other half. The model, refitted on all of
-    them, then scores the candidate pairs of the full network.
+    features are computed on the network without the hidden links; the ROC AUC of a logistic
+    regression is measured by two-fold cross-validation (each half scored by the model fitted on the
+    other). The model, refitted on all of them, then scores the candidate pairs of the full network.
     ``train_membership`` is the community partition of the reduced network; by default it is computed
     (Leiden, same seed) on the reduced network, so that no feature of a training pair sees its hidden link.
     """
@@ -157,14 +156,16 @@ def predict_links(
     perm = rng.permutation(m)
     hidden, kept = edges[perm[:n_hide]], edges[perm[n_hide:]]
     hidden = hidden[rng.permutation(len(hidden))[:train_cap]]
-    existing = np.concatenate([edges[:, 0] * n + edges[:, 1], edges[:, 1] * n + edges[:, 0]])
+    existing = np.sort(edges.min(axis=1) * n + edges.max(axis=1))
     negatives = np.zeros((0, 2), dtype=np.int64)
     for _ in range(50):
         if len(negatives) >= len(hidden):
             break
         draw = rng.integers(0, n, size=(2 * len(hidden), 2))
         draw = np.sort(draw[draw[:, 0] != draw[:, 1]], axis=1)
-        draw = draw[~np.isin(draw[:, 0] * n + draw[:, 1], existing)]
+        keys = draw[:, 0] * n + draw[:, 1]
+        pos = np.minimum(np.searchsorted(existing, keys), len(existing) - 1)
+        draw = draw[existing[pos] != keys]
         both = np.vstack([negatives, draw])
         _, first = np.unique(both[:, 0] * n + both[:, 1], return_index=True)
         negatives = both[np.sort(first)]
@@ -172,7 +173,9 @@ def predict_links(
     neg = negatives.reshape(-1, 2)
     reduced = _adjacency(n, kept)
     if train_membership is None:
-        reduced_net = PersonNetwork(ig.Graph(n=n, edges=kept.tolist()), np.zeros((0, 2), dtype=np.int64))
+        reduced_graph = net.g.copy()
+        reduced_graph.delete_edges(perm[:n_hide].tolist())
+        reduced_net = PersonNetwork(reduced_graph, np.zeros((0, 2), dtype=np.int64))
         train_membership = communities.leiden(reduced_net, seed=seed).membership
     tm = train_membership
     x = pair_features(reduced, np.vstack([np.sort(hidden, axis=1), neg]), tm)
@@ -183,8 +186,12 @@ def predict_links(
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     auc = float("nan")
     if len(set(y[train])) == 2 and len(set(y[test])) == 2:
-        model.fit(x[train], y[train])
-        auc = float(roc_auc_score(y[test], model.predict_proba(x[test])[:, 1]))
+        # two-fold: each half is scored by the model trained on the other; AUC on the pooled scores
+        held_out = np.zeros(len(y))
+        for fit_on, score_on in ((train, test), (test, train)):
+            model.fit(x[fit_on], y[fit_on])
+            held_out[score_on] = model.predict_proba(x[score_on])[:, 1]
+        auc = float(roc_auc_score(y, held_out))
     model.fit(x, y)
     full = _adjacency(n, edges)
     pairs = candidate_pairs(full, cap, seed, allowed=net.is_person())

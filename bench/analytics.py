@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from collections.abc import Callable
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=3_000, help="people in the networkx comparison sample")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}", flush=True)
 
     t_gen, edges = timed(lambda: clustered_graph(args.people, args.links, args.seed))
     t_build, net = timed(lambda: from_edge_list(edges, n=args.people))
@@ -121,6 +123,7 @@ def main() -> None:
     t_pr, _ = timed(lambda: centrality.pagerank(sub, False))
     print(f"pagerank on the sample: ours {t_pr:.3f} s, networkx {t_pr_nx:.3f} s")
     print(f"timings of compute(): {result.timings}")
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

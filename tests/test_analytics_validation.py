@@ -263,8 +263,10 @@ def test_hidden_links_auc_planted_partition_vs_random(empty_graph: Graph) -> Non
     planted = nx.planted_partition_graph(4, 30, 0.4, 0.01, seed=5)
     net = loaded(empty_graph, planted)
     comms = communities.leiden(net, seed=1)
-    pred = hidden_links.predict_links(net, comms.membership, seed=3)
-    assert pred.auc > 0.85, pred.auc
+    # the AUC of one split rests on ~74 hidden links (SD ≈ 0.03): average three seeded splits
+    preds = [hidden_links.predict_links(net, comms.membership, seed=s) for s in (3, 4, 5)]
+    assert float(np.mean([p.auc for p in preds])) > 0.85, [p.auc for p in preds]
+    pred = preds[0]
     assert len(pred.pairs) > 0 and np.all(np.diff(pred.scores) <= 0)
     random_g = nx.gnp_random_graph(120, 0.1, seed=5)
     from analytics.network import from_edge_list

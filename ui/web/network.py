@@ -224,8 +224,8 @@ def build_network(sub: Subgraph, size_by: str | None = "pagerank", height: int =
             dashes=edge.type == "LIKELY_LINKED",
         )
     options = json.loads(json.dumps(OPTIONS))
-    if len(sub.nodes) > 250:  # fewer iterations keep a 500-node drawing under two seconds
-        options["physics"]["stabilization"]["iterations"] = 150
+    if len(sub.nodes) > 250:  # 500 nodes settle in 1.5-2.0 s in headless Chromium (docs/performance-ui.md)
+        options["physics"]["stabilization"]["iterations"] = 100
     net.set_options(json.dumps(options))
     return net
 

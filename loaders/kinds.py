@@ -282,6 +282,11 @@ def arrest_record(row: dict[str, str], ctx: Context) -> Record:
     }
 
 
+_CALL_TYPE = _word(CALL_TYPES, "call_type")
+_CALLER_LAT = _float_in(-90, 90, "caller_lat")
+_CALLER_LON = _float_in(-180, 180, "caller_lon")
+
+
 def call_record(row: dict[str, str], ctx: Context) -> Record:
     kind = KINDS["calls"]
     caller = normalize_phone(_need(row, "caller"), ctx.region)
@@ -294,13 +299,13 @@ def call_record(row: dict[str, str], ctx: Context) -> Record:
     props: Record = {
         "start_time": start,
         "duration_s": _opt(row, "duration_s", _duration),
-        "call_type": _opt(row, "call_type", _word(CALL_TYPES, "call_type")),
+        "call_type": _opt(row, "call_type", _CALL_TYPE),
         "caller_imei": caller_imei[0] if caller_imei else None,
         "callee_imei": callee_imei[0] if callee_imei else None,
         "caller_cell": _opt(row, "caller_cell", clean_text),
         "callee_cell": _opt(row, "callee_cell", clean_text),
-        "caller_lat": _opt(row, "caller_lat", _float_in(-90, 90, "caller_lat")),
-        "caller_lon": _opt(row, "caller_lon", _float_in(-180, 180, "caller_lon")),
+        "caller_lat": _opt(row, "caller_lat", _CALLER_LAT),
+        "caller_lon": _opt(row, "caller_lon", _CALLER_LON),
         **_extras(kind, row),
     }
     call_id = _get(row, "call_id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ KNOWN_KEYS = (
 )
 
 
+@lru_cache(maxsize=1 << 14)  # a column holds few distinct words (call types, roles, channels)
 def value_key(text: str) -> str:
     """Case-, accent- and space-insensitive form of a cell value, for value maps."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -48,6 +50,8 @@ class Mapping:
 
     def rename(self, row: dict[str, str]) -> dict[str, str]:
         """The row with canonical column names, constants filled in and values translated."""
+        if not (self.columns or self.constants or self.values):
+            return row  # the identity mapping (no --map): nothing to rename, fill in or translate
         out: dict[str, str] = {}
         for column, value in row.items():
             out[self.columns.get(column, column)] = value

@@ -97,6 +97,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+@lru_cache(maxsize=1 << 16)  # call records repeat the same handsets: check each spelling once
 def normalize_imei(text: str) -> tuple[str, bool | None]:
     """An IMEI as its 14–15 digits and whether the check digit is right (None: 14 digits, no check digit).
 
@@ -257,10 +258,17 @@ def normalize_datetime(text: str, tz: tzinfo, fmt: str | None = None) -> datetim
                 f"expected format {fmt}" if fmt else "expected ISO 8601 or a datetime_format in the mapping"
             )
             raise BadValue(f"unparseable time {text!r} ({hint})") from None
+    if type(parsed.tzinfo) is timezone:  # an offset in the text: already a fixed offset
+        return parsed
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     offset = parsed.utcoffset() or timedelta(0)
-    return parsed.replace(tzinfo=timezone(offset))
+    return parsed.replace(tzinfo=_fixed_offset(offset))
+
+
+@lru_cache(maxsize=256)
+def _fixed_offset(offset: timedelta) -> timezone:
+    return timezone(offset)
 
 
 # -- amounts ----------------------------------------------------------------------------------
@@ -314,6 +322,8 @@ def amount_micro(amount: Decimal) -> int:
 
 def clean_text(text: str) -> str:
     """Unicode NFC with whitespace collapsed; content is otherwise kept exactly (no escaping)."""
+    if text.isascii():  # ASCII text is already in NFC
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 

@@ -103,7 +103,8 @@ _SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 def _has_surrogates(values: list[str]) -> bool:
-    return _SURROGATES.search("".join(values)) is not None
+    text = "".join(values)
+    return not text.isascii() and _SURROGATES.search(text) is not None
 
 
 def _read_csv(path: Path, encoding: str | None) -> Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -440,13 +440,22 @@ def _link(person_id: str, key: str, ref: str, valid_from: Any = None, valid_to: 
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: a batch keeps some 100,000 live dicts, which made every full
-    collection rescan them (about 15 % of the loader's Python time); records hold no cycles."""
+def _gc_paused() -> Iterator[Callable[[], None]]:
+    """Pause Python's automatic cycle collection; yield the collection to run after each batch.
+
+    A batch keeps some 100,000 live dicts, which every automatic full collection rescanned (about 15 %
+    of the loader's Python time). One collection of the young objects per batch still frees the
+    cycles made meanwhile (by the driver): without it, peak memory grew by 160 MB per 200,000 rows.
+    """
     was_enabled = gc.isenabled()
+
+    def collect() -> None:
+        if was_enabled:
+            gc.collect(1)
+
     gc.disable()
     try:
-        yield
+        yield collect
     finally:
         if was_enabled:
             gc.enable()
@@ -518,7 +527,7 @@ def load_file(
     rows_read = 0
     # Reading and normalising the next batch (Python) overlaps writing the previous one (Neo4j).
     with (
-        _gc_paused(),
+        _gc_paused() as collect_garbage,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="hilorojo-writer") as pool,
         RejectWriter(rejects_path, table.columns) as rejects,
         _progress(progress, path.name) as bar,
@@ -550,6 +559,7 @@ def load_file(
             if pending is not None:
                 settle(pending)
                 pending = None
+                collect_garbage()
             if records:
                 pending = (pool.submit(writer.write, records), records, raw_by_line)
             elapsed = max(time.perf_counter() - started, 1e-9)

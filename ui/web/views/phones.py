@@ -48,7 +48,7 @@ VIEWS = ("Activity profile", "Handset swaps", "Burners & replacements")
 
 def body(g: Graph) -> None:
     # one view at a time: tabs would run the two whole-database analyses on every visit (15 s cold on the
-    # medium demo, docs/performance-ui.md) even when the analyst only wants one number's profile
+    # medium demo, docs/performance.md, Web UI) even when the analyst only wants one number's profile
     view = st.radio("View", VIEWS, horizontal=True, key="phones_view", label_visibility="collapsed")
     if view == VIEWS[0]:
         ref = st.text_input("Number or person (person_id or full name)", key="profile_ref")

@@ -20,12 +20,18 @@ def group_codes(values: Sequence[object]) -> np.ndarray:
     return np.array([codes.setdefault(v, len(codes)) for v in values], dtype=np.int64)
 
 
-def _triangles(net: PersonNetwork) -> np.ndarray:
-    tri = net.g.list_triangles()
-    return np.array(tri, dtype=np.int64).reshape(-1, 3)
-
-
 _PERMUTATIONS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+_PAIRS = tuple((x, y) for x in range(3) for y in range(3) if x != y)
+
+
+def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of each ``wanted`` key in the sorted array ``keys``, or -1 where it is absent."""
+    if len(keys) == 0:
+        return np.full(len(wanted), -1)
+    pos = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
+    return np.where(keys[pos] == wanted, pos, -1)
 
 
 def gould_fernandez(net: PersonNetwork, groups: Sequence[object]) -> dict[str, np.ndarray]:
@@ -65,26 +71,19 @@ def gould_fernandez(net: PersonNetwork, groups: Sequence[object]) -> dict[str, n
     out["liaison"] = (in_tot - in_same) * (out_tot - out_same) - itin
     # a = c: b↔a mutual ties were counted as the pair (a, a)
     keys = np.sort(src * n + dst)
-    rev = dst * n + src
-    pos = np.searchsorted(keys, rev).clip(max=len(keys) - 1)
-    mutual = keys[pos] == rev  # edge (src, dst) has a reverse (dst, src)
+    mutual = _find(keys, dst * n + src) >= 0  # edge (src, dst) has a reverse (dst, src)
     b_m, a_m = src[mutual], dst[mutual]
     same_m = g[a_m] == g[b_m]
-    np.subtract.at(out["coordinator"], b_m[same_m], 1)
-    np.subtract.at(out["itinerant"], b_m[~same_m], 1)
+    out["coordinator"] -= np.bincount(b_m[same_m], minlength=n)
+    out["itinerant"] -= np.bincount(b_m[~same_m], minlength=n)
     # closed two-paths a→b→c with a→c: a, b, c form a triangle of the undirected network
-    tri = _triangles(net)
+    tri = net.triangles()
     if len(tri):
-
-        def has(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-            k = u * n + v
-            p = np.searchsorted(keys, k).clip(max=len(keys) - 1)
-            return keys[p] == k
-
+        # is the directed tie tri[:, x] → tri[:, y] present? (looked up once per ordered pair of corners)
+        has = {(x, y): _find(keys, tri[:, x] * n + tri[:, y]) >= 0 for x, y in _PAIRS}
         for ia, ib, ic in _PERMUTATIONS:
-            a, b, c = tri[:, ia], tri[:, ib], tri[:, ic]
-            closed = has(a, b) & has(b, c) & has(a, c)
-            a, b, c = a[closed], b[closed], c[closed]
+            closed = has[(ia, ib)] & has[(ib, ic)] & has[(ia, ic)]
+            a, b, c = tri[closed, ia], tri[closed, ib], tri[closed, ic]
             ga, gb, gc = g[a], g[b], g[c]
             for role, mask in (
                 ("coordinator", (ga == gb) & (gb == gc)),
@@ -93,7 +92,7 @@ def gould_fernandez(net: PersonNetwork, groups: Sequence[object]) -> dict[str, n
                 ("gatekeeper", (ga != gb) & (gb == gc)),
                 ("liaison", (ga != gb) & (gb != gc) & (ga != gc)),
             ):
-                np.subtract.at(out[role], b[mask], 1)
+                out[role] -= np.bincount(b[mask], minlength=n)
     return out
 
 
@@ -122,21 +121,18 @@ def burt(net: PersonNetwork, weighted: bool = True) -> tuple[np.ndarray, np.ndar
     keys = (i * n + j)[order]
     wsorted = ww[order]
 
-    def lookup(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        return np.searchsorted(keys, u * n + v)
-
     p_dir = wsorted / strength[keys // n]  # p_ij for each ordered tie, in key order
+    tri = net.triangles()
+    # position in key order of the tie tri[:, x] → tri[:, y], for each ordered pair of corners
+    pos = {(x, y): np.searchsorted(keys, tri[:, x] * n + tri[:, y]) for x, y in _PAIRS}
     indirect = np.zeros(len(keys))
     redundant = np.zeros(len(keys))
-    tri = _triangles(net)
-    for ia, ib, ic in _PERMUTATIONS:
-        a, b, q = tri[:, ia], tri[:, ib], tri[:, ic]  # ordered pair (a, b), third vertex q
-        pos_ab = lookup(a, b)
-        p_aq = p_dir[lookup(a, q)]
-        p_qb = p_dir[lookup(q, b)]
-        m_bq = wsorted[lookup(b, q)] / wmax[b]
-        np.add.at(indirect, pos_ab, p_aq * p_qb)
-        np.add.at(redundant, pos_ab, p_aq * m_bq)
+    for ia, ib, ic in _PERMUTATIONS:  # ordered pair (a, b) = (tri[:, ia], tri[:, ib]), third vertex q
+        p_aq = p_dir[pos[(ia, ic)]]
+        p_qb = p_dir[pos[(ic, ib)]]
+        m_bq = wsorted[pos[(ib, ic)]] / wmax[tri[:, ib]]
+        indirect += np.bincount(pos[(ia, ib)], weights=p_aq * p_qb, minlength=len(keys))
+        redundant += np.bincount(pos[(ia, ib)], weights=p_aq * m_bq, minlength=len(keys))
     src = keys // n
     constraint = np.bincount(src, weights=(p_dir + indirect) ** 2, minlength=n)
     esize = np.bincount(src, weights=1.0 - redundant, minlength=n)

@@ -32,6 +32,7 @@ class PersonNetwork:
     layers: tuple[str, ...] = ()
     index: dict[str, int] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # canonical id -> its SAME_AS records
+    _triangles: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -40,6 +41,12 @@ class PersonNetwork:
     @property
     def m(self) -> int:
         return int(self.g.ecount())
+
+    def triangles(self) -> np.ndarray:
+        """Every triangle of ``g`` once, as rows of three vertex indexes (listed once, then kept)."""
+        if self._triangles is None:
+            self._triangles = np.array(self.g.list_triangles(), dtype=np.int64).reshape(-1, 3)
+        return self._triangles
 
     def ids(self) -> list[str]:
         return list(self.g.vs["node_id"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph import phones as phone_queries
@@ -110,7 +111,17 @@ def swaps(graph: Graph, person_id: str | None = None) -> list[Swap]:
     """Handsets (IMEIs) seen with two or more numbers and numbers seen in two or more handsets, each
     with the dates of every pairing (from IN_DEVICE and the IMEIs of call records); optionally only
     those touching a person's numbers or handsets."""
-    usages = _merge_links(phone_queries.device_links(graph))
+    # which numbers a swap involves, from the distinct pairings alone; then the dates of only those numbers'
+    # links (every link of a swapped handset or number belongs to an involved number, so the groups below
+    # are the same as over the whole database)
+    numbers_of: dict[str, set[str]] = defaultdict(set)
+    devices_of: dict[str, set[str]] = defaultdict(set)
+    for number, imei in phone_queries.device_link_keys(graph):
+        numbers_of[imei].add(number)
+        devices_of[number].add(imei)
+    involved = {n for ns in numbers_of.values() if len(ns) > 1 for n in ns}
+    involved |= {n for n, imeis in devices_of.items() if len(imeis) > 1}
+    usages = _merge_links(phone_queries.device_links(graph, involved)) if involved else []
     by_device: dict[str, list[Usage]] = defaultdict(list)
     by_number: dict[str, list[Usage]] = defaultdict(list)
     for u in usages:
@@ -197,18 +208,21 @@ class BurnerReport:
         }
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(value: datetime | timedelta) -> int:
+    """An instant (aware datetime) or a duration in whole microseconds."""
+    return (value - EPOCH if isinstance(value, datetime) else value) // MICROSECOND
+
+
 def _activity(graph: Graph) -> dict[str, NumberActivity]:
     activity: dict[str, NumberActivity] = {}
-    for pair in phone_queries.call_pairs(graph):
-        for number, other in ((pair.caller, pair.callee), (pair.callee, pair.caller)):
-            a = activity.get(number)
-            if a is None:
-                a = activity[number] = NumberActivity(number, pair.first, pair.last)
-            a.first = min(a.first, pair.first)
-            a.last = max(a.last, pair.last)
-            a.calls += pair.calls
-            if other != number:
-                a.contacts.add(other)
+    for n in phone_queries.number_calls(graph):
+        if n.first is None or n.last is None:  # no call of this number carries a time
+            continue
+        activity[n.number] = NumberActivity(n.number, n.first, n.last, n.calls, set(n.contacts) - {n.number})
     return activity
 
 
@@ -247,20 +261,29 @@ def burners(
     ]
     short.sort(key=lambda a: (a.lifetime_days, a.first, a.number))
 
-    by_contact: dict[str, set[str]] = defaultdict(set)
-    for a in activity.values():
-        for c in a.contacts:
-            by_contact[c].add(a.number)
+    # instants as whole microseconds since the epoch (exact): comparing aware datetimes costs a utcoffset()
+    # call per operand. Candidates are the numbers whose first call falls in the old number's window (found
+    # by bisection over the numbers sorted by first call); any that shares no contact fails min_shared >= 1.
+    first_at = {n: _micros(a.first) for n, a in activity.items()}
+    by_first = sorted(activity, key=lambda n: (first_at[n], n))
+    firsts = [first_at[n] for n in by_first]
+    end_at = _micros(data_end)
+    silence, overlap, max_gap = (
+        _micros(timedelta(days=d)) for d in (silence_days, overlap_days, max_gap_days)
+    )
     replacements: list[Replacement] = []
     for old in activity.values():
-        if data_end - old.last < timedelta(days=silence_days) or len(old.contacts) < min_shared:
+        old_last = _micros(old.last)
+        if end_at - old_last < silence or len(old.contacts) < min_shared:
             continue
-        earliest = old.last - timedelta(days=overlap_days)
-        latest = old.last + timedelta(days=max_gap_days)
-        candidates = set().union(*(by_contact[c] for c in old.contacts)) - {old.number}
-        for number in sorted(candidates):
+        old_first = first_at[old.number]
+        lo = bisect_left(firsts, old_last - overlap)
+        hi = bisect_right(firsts, old_last + max_gap)
+        for number in by_first[lo:hi]:
+            if first_at[number] <= old_first:
+                continue
             new = activity[number]
-            if not (earliest <= new.first <= latest) or new.first <= old.first:
+            if old.contacts.isdisjoint(new.contacts):
                 continue
             a_set, b_set = old.contacts - {new.number}, new.contacts - {old.number}
             shared = a_set & b_set

@@ -149,20 +149,27 @@ def pagerank(net: PersonNetwork, weighted: bool, damping: float = 0.85) -> np.nd
     return np.array(net.g.pagerank(damping=damping, weights="weight" if weighted else None), dtype=float)
 
 
-def centralities(
-    net: PersonNetwork, weighted: bool = False, seed: int = 0, exact_work: float = EXACT_WORK
-) -> tuple[dict[str, np.ndarray], PathMeasureMethod]:
-    """Every centrality measure, by name, for each vertex of ``net``; and how path measures were done."""
-    method = choose_method(net.n, net.m, weighted, exact_work)
+def others(
+    net: PersonNetwork, method: PathMeasureMethod, weighted: bool, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Every centrality measure but betweenness (which ``compute`` may run in a child process)."""
     deg, strength = degree(net)
     close, harm = closeness_harmonic(net, method, seed)
-    measures = {
+    return {
         "degree": deg,
         "weighted_degree": strength,
-        "betweenness": betweenness(net, method, seed),
         "closeness": close,
         "harmonic": harm,
         "eigenvector": eigenvector(net, weighted),
         "pagerank": pagerank(net, weighted),
     }
+
+
+def centralities(
+    net: PersonNetwork, weighted: bool = False, seed: int = 0, exact_work: float = EXACT_WORK
+) -> tuple[dict[str, np.ndarray], PathMeasureMethod]:
+    """Every centrality measure, by name, for each vertex of ``net``; and how path measures were done."""
+    method = choose_method(net.n, net.m, weighted, exact_work)
+    measures = others(net, method, weighted, seed)
+    measures["betweenness"] = betweenness(net, method, seed)
     return measures, method

@@ -7,11 +7,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from analytics import brokerage, centrality, communities, hidden_links, keyplayers
+from analytics import brokerage, centrality, communities, forked, hidden_links, keyplayers
 from analytics.network import PersonNetwork, project
 from graph import analysis_store
 from graph.connection import Graph
@@ -70,6 +71,18 @@ def _groups(net: PersonNetwork, comms: communities.Communities, group_by: str) -
     return list(net.g.vs[group_by])
 
 
+# Forking pays when betweenness takes seconds: above n·m = FORK_WORK (1,000 people and 20,000 links).
+FORK_WORK = 20_000_000
+
+
+def _timed_betweenness(
+    net: PersonNetwork, method: centrality.PathMeasureMethod, seed: int
+) -> tuple[np.ndarray, float]:
+    start = time.perf_counter()
+    values = centrality.betweenness(net, method, seed)
+    return values, round(time.perf_counter() - start, 3)
+
+
 def compute(
     net: PersonNetwork,
     weighted: bool = False,
@@ -90,23 +103,34 @@ def compute(
         return now
 
     t = time.perf_counter()
-    measures, method = centrality.centralities(net, weighted=weighted, seed=seed, exact_work=exact_work)
-    t = timed("centrality", t)
-    comms = communities.leiden(net, resolution=resolution, seed=seed, weighted=weighted)
-    t = timed("communities", t)
-    roles = brokerage.gould_fernandez(net, _groups(net, comms, group_by))
-    for role, counts in roles.items():
-        measures[f"brokerage_{role}"] = counts
-    constraint, esize = brokerage.burt(net, weighted=weighted)
-    measures["constraint"] = constraint
-    measures["effective_size"] = esize
-    t = timed("brokerage", t)
-    kp = keyplayers.kpp_neg(net, k)
-    t = timed("keyplayers", t)
-    links = hidden_links.predict_links(net, comms.membership, seed=seed, cap=link_cap)
-    t = timed("hidden_links", t)
-    communities.summarize(net, comms, measures["pagerank"])
-    timed("summaries", t)
+    method = centrality.choose_method(net.n, net.m, weighted, exact_work)
+    # Betweenness, the longest single step, runs in a forked child on a second CPU meanwhile.
+    between = forked.Pending(
+        partial(_timed_betweenness, net, method, seed), use_fork=False if net.n * net.m < FORK_WORK else None
+    )
+    try:
+        measures = centrality.others(net, method, weighted, seed)
+        t = timed("centrality", t)
+        comms = communities.leiden(net, resolution=resolution, seed=seed, weighted=weighted)
+        t = timed("communities", t)
+        roles = brokerage.gould_fernandez(net, _groups(net, comms, group_by))
+        for role, counts in roles.items():
+            measures[f"brokerage_{role}"] = counts
+        constraint, esize = brokerage.burt(net, weighted=weighted)
+        measures["constraint"] = constraint
+        measures["effective_size"] = esize
+        t = timed("brokerage", t)
+        kp = keyplayers.kpp_neg(net, k)
+        t = timed("keyplayers", t)
+        links = hidden_links.predict_links(net, comms.membership, seed=seed, cap=link_cap)
+        t = timed("hidden_links", t)
+        communities.summarize(net, comms, measures["pagerank"])
+        t = timed("summaries", t)
+    except BaseException:
+        between.cancel()
+        raise
+    measures["betweenness"], timings["betweenness"] = between.result()
+    timed("betweenness_wait", t)
     params = dict(parameters or {})
     params.update(
         weighted=weighted,

@@ -60,3 +60,9 @@ class NotFound(HiloRojoError):
     """A person, phone, account or other entity named by the user does not exist."""
 
     exit_code = 7
+
+
+class ComputationFailed(HiloRojoError):
+    """An analysis computation failed outside the database (for example in its child process)."""
+
+    exit_code = 8

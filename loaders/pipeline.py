@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +30,9 @@ from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
 
 BATCH_ROWS = 10_000
+# Batches written at the same time, each in its own transaction (the others resolve people or merge
+# shared accounts batch after batch, and write one at a time).
+IN_FLIGHT = {"calls": 2}
 
 
 @dataclass
@@ -115,8 +119,8 @@ class BatchWriter:
         self.kind = kind
         self.source_id = source_id
         self.people = PersonResolver(graph)
+        self.calls = ingest.CallWriter(graph, source_id)
         self.seen_phones: set[str] = set()
-        self.seen_devices: set[str] = set()
         self.device_spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # IN_DEVICE as written
         self.nodes_created = 0
         self.relationships_created = 0
@@ -289,12 +293,16 @@ class BatchWriter:
 
     def _calls(self, records: list[Record]) -> ingest.BatchResult:
         kept = self._dedupe(records, "call_id", ("caller", "callee", "start_time"))
-        phones = [p for r in kept for p in (r["caller"], r["callee"])]
+        calls = self.calls
+        phones: dict[str, dict[str, Any]] = {}
         devices: dict[str, dict[str, Any]] = {}
         for r in kept:
             for side in ("caller", "callee"):
+                phone = r[side]
+                if phone.number not in calls.phone_ids and phone.number not in phones:
+                    phones[phone.number] = _phone_row(phone)
                 imei = r["props"][side + "_imei"]
-                if imei and imei not in self.seen_devices:
+                if imei and imei not in calls.device_ids:
                     devices.setdefault(imei, {"imei": imei, "luhn_ok": r[side + "_luhn"]})
         events = [
             {
@@ -305,9 +313,11 @@ class BatchWriter:
             }
             for r in kept
         ]
+        spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # the links of the last call
 
-        def after(refused: set[int]) -> list[ingest.Step]:
-            links: dict[tuple[str, str], dict[str, Any]] = {}
+        def links(refused: set[int]) -> list[dict[str, Any]]:
+            spans.clear()
+            found: dict[tuple[str, str], dict[str, Any]] = {}
             for r in kept:
                 if r["line"] in refused:
                     continue
@@ -316,7 +326,7 @@ class BatchWriter:
                     if not imei:
                         continue
                     number, when = r[side].number, r["props"]["start_time"]
-                    link = links.setdefault(
+                    link = found.setdefault(
                         (number, imei),
                         {
                             "number": number,
@@ -329,29 +339,22 @@ class BatchWriter:
                     link["first_seen"] = min(link["first_seen"], when)
                     link["last_seen"] = max(link["last_seen"], when)
             changed = []
-            for key, link in links.items():
+            for key, link in found.items():
                 span = self.device_spans.get(key)
                 if span is not None and span[0] <= link["first_seen"] and link["last_seen"] <= span[1]:
                     continue  # this load already wrote this link with a span that covers the batch's
                 first, last = link["first_seen"], link["last_seen"]
                 if span is not None:
                     first, last = min(first, span[0]), max(last, span[1])
-                self.device_spans[key] = (first, last)
+                spans[key] = (first, last)
                 # Text on the wire: the driver's conversion of an aware datetime is slow.
                 link["first_seen"] = link["first_seen"].isoformat()
                 link["last_seen"] = link["last_seen"].isoformat()
                 changed.append(link)
-            return [(ingest.LINK_IN_DEVICE, {"links": changed})]
+            return changed
 
-        steps: list[ingest.Step] = [
-            (ingest.MERGE_PHONES, {"phones": self._new_phones(phones)}),
-            (ingest.MERGE_DEVICES, {"devices": list(devices.values())}),
-        ]
-        result = ingest.write_batch(
-            self.graph, self.source_id, steps, ingest.Events(ingest.EVENT_KINDS["calls"], events), after
-        )
-        self.seen_phones.update(p.number for p in phones)
-        self.seen_devices.update(devices)
+        result = calls.write(ingest.CallBatch(list(phones.values()), list(devices.values()), events, links))
+        self.device_spans.update(spans)  # once written: a batch redone after a refusal computes them again
         return result
 
     def _transfers(self, records: list[Record]) -> ingest.BatchResult:
@@ -525,15 +528,16 @@ def load_file(
     writer = BatchWriter(graph, kind, source_id)
     started = time.perf_counter()
     rows_read = 0
-    # Reading and normalising the next batch (Python) overlaps writing the previous one (Neo4j).
+    # Reading and normalising the next batch (Python) overlaps writing the previous ones (Neo4j).
+    in_flight = IN_FLIGHT.get(kind, 1)
     with (
         _gc_paused() as collect_garbage,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="hilorojo-writer") as pool,
+        ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="hilorojo-writer") as pool,
         RejectWriter(rejects_path, table.columns) as rejects,
         _progress(progress, path.name) as bar,
     ):
         task = bar.add_task(f"{kind} {path.name}", total=None, rate=0.0, rejected=0)
-        pending: tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]] | None = None
+        pending: deque[tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]] = deque()
 
         def settle(batch: tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]) -> None:
             future, records, raw_by_line = batch
@@ -556,16 +560,15 @@ def load_file(
                 else:
                     records.append(outcome)
                     raw_by_line[raw.line] = raw
-            if pending is not None:
-                settle(pending)
-                pending = None
+            if len(pending) == in_flight:
+                settle(pending.popleft())
                 collect_garbage()
             if records:
-                pending = (pool.submit(writer.write, records), records, raw_by_line)
+                pending.append((pool.submit(writer.write, records), records, raw_by_line))
             elapsed = max(time.perf_counter() - started, 1e-9)
             bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
-        if pending is not None:
-            settle(pending)
+        while pending:
+            settle(pending.popleft())
         bar.update(task, rejected=rejects.count)
     seconds = time.perf_counter() - started
     rows_rejected = rejects.count

@@ -13,6 +13,7 @@ import pytest
 from graph.connection import Graph
 from graph.errors import InputError
 from graph.settings import Settings
+from loaders import pipeline
 from loaders.pipeline import load_file
 from tests.conftest import run_cli, server_env
 from tests.test_load_arrests import counts, snapshot
@@ -173,3 +174,73 @@ def test_strict_loads_nothing_and_cli_reports_one_line(
     assert counts(empty_graph) == (CALLS_NODES, CALLS_RELS)
     proc = run_cli(["load", "calls", str(tmp_path / "nothing.csv")], env)
     assert proc.returncode == 6 and proc.stderr.startswith("hilorojo: no file")
+
+
+def test_reused_call_id_with_other_content_is_refused(empty_graph: Graph, tmp_path: Path) -> None:
+    first = load_file(empty_graph, "calls", FIXTURES / "calls.csv", region="CO", progress=False)
+    # K-9 is line 5 of the fixture: +573105550000 -> +12125550100 at 2025-03-02 09:30 UTC.
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "call_id,caller,callee,start_time\n"
+        "K-9,+57 300 123 4567,+1 212 555 0100,2025-03-02 09:30\n"  # another caller: refused
+        "K-10,+57 300 123 4567,+57 320 000 0000,2025-03-05 10:00\n",  # new, to a new phone
+        encoding="utf-8",
+    )
+    summary = load_file(empty_graph, "calls", other, region="CO", progress=False)
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (2, 1, 1)
+    assert summary.rejects_path is not None
+    assert _rejects(summary.rejects_path) == {
+        2: f"record id already used by a different record (source {first.source_id}, line 5)"
+    }
+    calls = empty_graph.read(
+        "MATCH (a)-[c:CALLED]->(b) WHERE c.call_id IN ['K-9', 'K-10'] "
+        "RETURN c.call_id AS id, a.number AS a, b.number AS b, c.source_id AS s, c.row AS row ORDER BY id"
+    )
+    assert calls == [
+        {"id": "K-10", "a": "+573001234567", "b": "+573200000000", "s": summary.source_id, "row": 3},
+        {"id": "K-9", "a": "+573105550000", "b": "+12125550100", "s": first.source_id, "row": 5},
+    ]
+    assert counts(empty_graph) == ({"Phone": 5, "Device": 2, "Source": 2}, {"CALLED": 5, "IN_DEVICE": 2})
+    # A file that repeats a loaded record (same content) and adds one: the repeat is left as it was.
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        "call_id,caller,callee,start_time\n"
+        "K-9,+57 310 555 0000,+1 212 555 0100,2025-03-02T09:30:00Z\n"
+        "K-11,+57 320 000 0000,+1 212 555 0100,2025-03-06 10:00\n",
+        encoding="utf-8",
+    )
+    again = load_file(empty_graph, "calls", mixed, region="CO", progress=False)
+    assert (again.rows_read, again.rows_loaded, again.rows_rejected, again.relationships_created) == (
+        2,
+        2,
+        0,
+        1,
+    )
+    k9 = empty_graph.read_one(
+        "MATCH ()-[c:CALLED {call_id: 'K-9'}]->() RETURN c.source_id AS s, c.row AS row"
+    )
+    assert k9 == {"s": first.source_id, "row": 5}
+    assert counts(empty_graph)[1] == {"CALLED": 6, "IN_DEVICE": 2}
+
+
+def test_batches_of_two_rows_written_two_at_a_time(
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches (2,3) (4,5) (6,7) (8,9) (10,11), two in flight: line 4 repeats line 3 from another batch,
+    # so the uniqueness constraint refuses it and its batch is checked: nothing is written twice.
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 2)
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (10, 5, 5)
+    assert counts(empty_graph) == (CALLS_NODES, CALLS_RELS)
+    assert sorted(_rejects(path.with_name("calls.csv.rejects.csv"))) == sorted(CALLS_REJECTS)
+    link = empty_graph.read_one(
+        "MATCH (:Phone {number: '+573001234567'})-[r:IN_DEVICE]->(:Device {imei: '352099001761481'}) "
+        "RETURN r.first_seen AS first, r.last_seen AS last"
+    )
+    assert link is not None
+    assert link["first"].to_native().isoformat() == "2025-03-01T10:00:00+00:00"
+    assert link["last"].to_native().isoformat() == "2025-03-01T11:00:00-05:00"
+    rows = empty_graph.read("MATCH ()-[c:CALLED]->() RETURN c.row AS row ORDER BY row")
+    assert [r["row"] for r in rows] in ([2, 3, 5, 6], [2, 4, 5, 6])  # line 3 or its repeat, line 4

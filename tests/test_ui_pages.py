@@ -227,6 +227,7 @@ def test_cypher_console_reads_and_the_database_refuses_writes(ui_graph: Graph) -
 
 def test_money_structuring(ui_graph: Graph) -> None:
     at = run("money.py")
+    at.radio(key="money_view").set_value("Structuring").run()
     at.number_input(key="min_count").set_value(1).run()
     rows = at.dataframe[0].value
     # [9000, 10000): T1 9500 (ACC3 -> ACC1) and T2 9000 (ACC1 -> ACC2): each account and direction once

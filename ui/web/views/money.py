@@ -78,13 +78,18 @@ def trail_tab(g: Graph) -> None:
     st.dataframe(frame(trail["steps"]), hide_index=True, width="stretch")
 
 
+VIEWS = ("Trail", "Structuring", "Fan-in / fan-out")
+
+
 def body(g: Graph) -> None:
-    a, b, c = st.tabs(["Trail", "Structuring", "Fan-in / fan-out"])
-    with a:
+    # one view at a time: tabs ran all three on every visit, the whole-database fan search (1 s warm on the
+    # medium demo) included, when the analyst only follows one trail (docs/performance.md, Web UI)
+    view = st.radio("View", VIEWS, horizontal=True, key="money_view", label_visibility="collapsed")
+    if view == VIEWS[0]:
         trail_tab(g)
-    with b:
+    elif view == VIEWS[1]:
         structuring_tab(g)
-    with c:
+    else:
         fans_tab(g)
 
 

@@ -112,3 +112,44 @@ def test_search_and_network_in_chromium_stay_offline(web_app: str, output_dir: P
     assert requests, "the browser made no request at all"
     outside = sorted({u for u in requests if not is_local(u)})
     assert outside == [], f"requests left the machine: {outside}"
+
+
+# the screen position (in the iframe) of the first person that is not José, and that person's name
+PICK_NODE = """() => {
+  const n = nodes.get().find((x) => x.kind === "Person" && !x.label.startsWith("José"));
+  const pos = network.canvasToDOM(network.getPositions([n.id])[n.id]);
+  const box = document.getElementById("hr-network").getBoundingClientRect();
+  return {x: box.left + pos.x, y: box.top + pos.y, name: n.label.split("\\n")[0]};
+}"""
+
+
+def test_clicking_a_node_shows_its_details(web_app: str) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/install-browser.sh installs it)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.goto(f"{web_app}/search")
+        box = page.get_by_label("Name, alias, phone number, IMEI or account")
+        box.fill("jose ramirez")
+        box.press("Enter")
+        page.get_by_role("button", name="Person · José Ramírez").click()
+        page.get_by_role("button", name="Explore its network").click()
+        expect(page.get_by_role("heading", name="Explore")).to_be_visible()
+        # the details panel starts on the explored person
+        expect(page.get_by_text("Person: José Ramírez")).to_be_visible()
+        drawing = page.frame_locator("iframe").first
+        expect(drawing.locator("#hr-status")).to_contain_text("entities", timeout=60_000)
+        expect(drawing.locator("#hr-status")).not_to_contain_text("Laying out")
+        frame = next(f for f in page.frames if f is not page.main_frame)
+        target = frame.evaluate(PICK_NODE)
+        offset = page.locator("iframe").first.bounding_box()
+        assert offset is not None
+        page.mouse.click(offset["x"] + target["x"], offset["y"] + target["y"])
+        # the click reaches the panel beside the drawing: that person's details replace José's
+        expect(page.get_by_text(f"Person: {target['name']}")).to_be_visible()
+        expect(page.get_by_text("Person: José Ramírez")).not_to_be_visible()
+        browser.close()

@@ -55,6 +55,8 @@ TEMPLATE: Final = """<!DOCTYPE html>
   network.on("selectNode", function (params) {
     var n = nodes.get(params.nodes[0]);
     hrStatus.textContent = n.label.split("\\n")[0] + " (" + n.kind + ")";
+    // the app page shows this entity's details (ui/web/node_click.py); only its id leaves the frame
+    window.parent.postMessage({hiloRojo: "select", id: String(n.id)}, "*");
   });
 </script>
 </body>

@@ -9,6 +9,7 @@ import streamlit as st
 from graph import explore
 from graph.connection import Graph
 from graph.model import ROLES
+from ui.web import node_click
 from ui.web.common import describe, open_in_explore, page, search_box
 from ui.web.entity_panel import entity_panel
 from ui.web.grouping import group_identifiers
@@ -130,6 +131,9 @@ def body(g: Graph) -> None:
         st.markdown(LEGEND, unsafe_allow_html=True)
     with right:
         order = sorted(sub.nodes, key=lambda n: (n not in sub.seeds, sub.nodes[n].label, sub.nodes[n].name))
+        clicked = node_click.clicked_node("explore-click")  # a node clicked in the drawing
+        if clicked in sub.nodes:
+            st.session_state["detail"] = clicked
         chosen = st.selectbox(
             "Details of",
             order,

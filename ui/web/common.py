@@ -14,7 +14,6 @@ from graph.connection import Graph, get_graph
 from graph.errors import HiloRojoError
 from graph.settings import load_settings
 from loaders.normalize import phone_candidates
-from ui.web import warmup
 
 HAS_DATA_QUERY = "MATCH (n) WHERE NOT n:Migration AND NOT n:Analysis RETURN count(n) > 0 AS has_data"
 STAMP_QUERY = """
@@ -76,7 +75,6 @@ def page(
                 "The database is empty: load files on the Import page, or run `hilorojo demo --scale small`."
             )
             return
-        warmup.start(g)
         body(g)
     except HiloRojoError as exc:
         st.error(str(exc))

@@ -28,6 +28,7 @@ def _deferred(pkg: TargetPackage, files: dict[str, bytes], fmt: str) -> Callable
 
 
 def body(g: Graph) -> None:
+    warmup.start(g)
     hits = [h for h in search_box(g, key="package_search", label="Person") if h["label"] == "Person"]
     if not hits:
         st.info("Search the person the package is about. Packages are never produced on victims.")
@@ -39,7 +40,7 @@ def body(g: Graph) -> None:
     hops = st.slider("Network picture: hops around the person", 1, 3, 2, key="package_hops")
     if st.button("Build the package", type="primary", icon=":material/description:", key="build"):
         with st.spinner("Assembling identity, associates, calls, money, arrests and sources…"):
-            warmup.wait(g)  # the queries' planning, started when the app opened
+            warmup.wait(g)  # the queries' planning, started when the page opened
             pkg = build_package(g, person["key"], hops=hops)
             # HTML (the preview) and JSON rendered once here; the PDF (0.3 to 1.4 s) when first downloaded
             files = {fmt: render(pkg, fmt) for fmt in ("html", "json")}

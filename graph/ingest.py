@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -638,8 +637,12 @@ class CallWriter:
                     "load the file again",
                 )
             result.relationships_created += created.relationships_created
-            kind = EVENT_KINDS["calls"]
-            extras = [x for x in (_extras_params(kind, e) for e in events) if x is not None]
+            kind, named = EVENT_KINDS["calls"], len(CALL_COLUMNS) + 1  # a call's props name all of them
+            extras = [
+                x
+                for x in (_extras_params(kind, e) for e in events if len(e["props"]) > named)
+                if x is not None
+            ]
             if extras:
                 tx.run(SET_CALL_EXTRAS, {**self.common, "extras": extras}).consume()
         if links:
@@ -663,8 +666,8 @@ class CallWriter:
         def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
             result = BatchResult()  # new on each attempt: a retried transaction starts again
             new_phones, new_devices = self._merge_nodes(tx, phones, devices, result)
-            phone_ids = ChainMap(new_phones, self.phone_ids)
-            device_ids = ChainMap(new_devices, self.device_ids)
+            phone_ids = {**self.phone_ids, **new_phones} if new_phones else self.phone_ids
+            device_ids = {**self.device_ids, **new_devices} if new_devices else self.device_ids
             self._create(tx, events, batch_links, phone_ids, device_ids, result)
             return result, new_phones, new_devices
 

@@ -296,7 +296,7 @@ def call_record(row: dict[str, str], ctx: Context) -> Record:
     start = normalize_datetime(_need(row, "start_time"), ctx.tz, ctx.mapping.datetime_format)
     caller_imei = _opt(row, "caller_imei", normalize_imei)
     callee_imei = _opt(row, "callee_imei", normalize_imei)
-    props: Record = {
+    props: Record = {  # every column, None when empty: graph.ingest.CallWriter counts on it
         "start_time": start,
         "duration_s": _opt(row, "duration_s", _duration),
         "call_type": _opt(row, "call_type", _CALL_TYPE),

@@ -277,15 +277,18 @@ class BatchWriter:
 
     def _dedupe(self, records: list[Record], id_key: str, content: tuple[str, ...]) -> list[Record]:
         """Drop repeats of a record id within the batch (same content) and refuse different content."""
-        seen: dict[str, tuple[Any, ...]] = {}
+        first: dict[str, Record] = {}
+
+        def fingerprint(r: Record) -> tuple[Any, ...]:
+            return tuple(r[c] if c in r else r["props"][c] for c in content)
+
         kept = []
         for r in records:
             rid = r["props"][id_key]
-            fingerprint = tuple(r[c] if c in r else r["props"][c] for c in content)
-            if rid not in seen:
-                seen[rid] = fingerprint
+            earlier = first.setdefault(rid, r)
+            if earlier is r:
                 kept.append(r)
-            elif seen[rid] == fingerprint:
+            elif fingerprint(earlier) == fingerprint(r):
                 self.duplicates += 1
             else:
                 r["conflict"] = True
@@ -317,40 +320,39 @@ class BatchWriter:
 
         def links(refused: set[int]) -> list[dict[str, Any]]:
             spans.clear()
-            found: dict[tuple[str, str], dict[str, Any]] = {}
+            found: dict[tuple[str, str], list[Any]] = {}  # (number, imei) -> [first, last, line]
             for r in kept:
-                if r["line"] in refused:
+                props = r["props"]
+                caller_imei, callee_imei = props["caller_imei"], props["callee_imei"]
+                if not (caller_imei or callee_imei) or r["line"] in refused:
                     continue
-                for side in ("caller", "callee"):
-                    imei = r["props"][side + "_imei"]
+                when = props["start_time"]
+                for imei, phone in ((caller_imei, r["caller"]), (callee_imei, r["callee"])):
                     if not imei:
                         continue
-                    number, when = r[side].number, r["props"]["start_time"]
-                    link = found.setdefault(
-                        (number, imei),
-                        {
-                            "number": number,
-                            "imei": imei,
-                            "first_seen": when,
-                            "last_seen": when,
-                            "source_row": self.row_ref(r["line"]),
-                        },
-                    )
-                    link["first_seen"] = min(link["first_seen"], when)
-                    link["last_seen"] = max(link["last_seen"], when)
+                    seen = found.get((phone.number, imei))
+                    if seen is None:
+                        found[(phone.number, imei)] = [when, when, r["line"]]
+                    elif when < seen[0]:
+                        seen[0] = when
+                    elif when > seen[1]:
+                        seen[1] = when
             changed = []
-            for key, link in found.items():
+            for key, (first, last, line) in found.items():
                 span = self.device_spans.get(key)
-                if span is not None and span[0] <= link["first_seen"] and link["last_seen"] <= span[1]:
+                if span is not None and span[0] <= first and last <= span[1]:
                     continue  # this load already wrote this link with a span that covers the batch's
-                first, last = link["first_seen"], link["last_seen"]
-                if span is not None:
-                    first, last = min(first, span[0]), max(last, span[1])
-                spans[key] = (first, last)
-                # Text on the wire: the driver's conversion of an aware datetime is slow.
-                link["first_seen"] = link["first_seen"].isoformat()
-                link["last_seen"] = link["last_seen"].isoformat()
-                changed.append(link)
+                spans[key] = (first, last) if span is None else (min(first, span[0]), max(last, span[1]))
+                changed.append(
+                    {
+                        "number": key[0],
+                        "imei": key[1],
+                        # Text on the wire: the driver's conversion of an aware datetime is slow.
+                        "first_seen": first.isoformat(),
+                        "last_seen": last.isoformat(),
+                        "source_row": self.row_ref(line),
+                    }
+                )
             return changed
 
         result = calls.write(ingest.CallBatch(list(phones.values()), list(devices.values()), events, links))

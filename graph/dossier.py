@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
 from graph import entities, money, phones
@@ -361,8 +362,10 @@ PLANNED: tuple[tuple[LiteralString, dict[str, Any]], ...] = (
 )
 
 
-def plan_package_queries(graph: Graph) -> None:
+def plan_package_queries(graph: Graph, workers: int = 3) -> None:
     """Have the server plan every query of a target package (run once with values matching nothing),
-    so that the first package built afterwards does not wait for the planner. Changes nothing."""
-    for query, params in PLANNED:
-        graph.read(query, params)
+    so that the first package built afterwards does not wait for the planner. Changes nothing. The
+    queries go ``workers`` at a time: the server plans them in parallel."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hilorojo-plan") as pool:
+        for _ in pool.map(lambda step: graph.read(*step), PLANNED):
+            pass

@@ -149,17 +149,18 @@ def pagerank(net: PersonNetwork, weighted: bool, damping: float = 0.85) -> np.nd
     return np.array(net.g.pagerank(damping=damping, weights="weight" if weighted else None), dtype=float)
 
 
-def others(
-    net: PersonNetwork, method: PathMeasureMethod, weighted: bool, seed: int = 0
-) -> dict[str, np.ndarray]:
-    """Every centrality measure but betweenness (which ``compute`` may run in a child process)."""
-    deg, strength = degree(net)
+def path_measures(net: PersonNetwork, method: PathMeasureMethod, seed: int = 0) -> dict[str, np.ndarray]:
+    """The shortest-path measures: betweenness, closeness and harmonic centrality."""
     close, harm = closeness_harmonic(net, method, seed)
+    return {"betweenness": betweenness(net, method, seed), "closeness": close, "harmonic": harm}
+
+
+def local_measures(net: PersonNetwork, weighted: bool) -> dict[str, np.ndarray]:
+    """Degree, weighted degree, eigenvector centrality and PageRank."""
+    deg, strength = degree(net)
     return {
         "degree": deg,
         "weighted_degree": strength,
-        "closeness": close,
-        "harmonic": harm,
         "eigenvector": eigenvector(net, weighted),
         "pagerank": pagerank(net, weighted),
     }
@@ -170,6 +171,4 @@ def centralities(
 ) -> tuple[dict[str, np.ndarray], PathMeasureMethod]:
     """Every centrality measure, by name, for each vertex of ``net``; and how path measures were done."""
     method = choose_method(net.n, net.m, weighted, exact_work)
-    measures = others(net, method, weighted, seed)
-    measures["betweenness"] = betweenness(net, method, seed)
-    return measures, method
+    return local_measures(net, weighted) | path_measures(net, method, seed), method

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -230,9 +231,12 @@ def project(
     'victim' when any record of the group is a victim (victims are never ranked).
     """
     names = parse_layers(layers)
-    edges: list[LayerEdge] = []
-    for layer in names:
-        edges.extend(stream_layer(graph, layer, since, until, keep_unowned))
+    # The layers' queries run side by side: the server aggregates one while this process reads another.
+    with ThreadPoolExecutor(max_workers=len(names), thread_name_prefix="hilorojo-layer") as pool:
+        parts = list(
+            pool.map(lambda layer: list(stream_layer(graph, layer, since, until, keep_unowned)), names)
+        )
+    edges: list[LayerEdge] = [edge for part in parts for edge in part]
     canonical = canonical_ids(graph) if merge_same_as else {}
     person_ids = sorted(
         {e.a_key for e in edges if e.a_label == "Person"}

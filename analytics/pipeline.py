@@ -71,15 +71,15 @@ def _groups(net: PersonNetwork, comms: communities.Communities, group_by: str) -
     return list(net.g.vs[group_by])
 
 
-# Forking pays when betweenness takes seconds: above n·m = FORK_WORK (1,000 people and 20,000 links).
+# Forking pays when the path measures take seconds: above n·m = FORK_WORK (1,000 people, 20,000 links).
 FORK_WORK = 20_000_000
 
 
-def _timed_betweenness(
+def _timed_path_measures(
     net: PersonNetwork, method: centrality.PathMeasureMethod, seed: int
-) -> tuple[np.ndarray, float]:
+) -> tuple[dict[str, np.ndarray], float]:
     start = time.perf_counter()
-    values = centrality.betweenness(net, method, seed)
+    values = centrality.path_measures(net, method, seed)
     return values, round(time.perf_counter() - start, 3)
 
 
@@ -104,12 +104,13 @@ def compute(
 
     t = time.perf_counter()
     method = centrality.choose_method(net.n, net.m, weighted, exact_work)
-    # Betweenness, the longest single step, runs in a forked child on a second CPU meanwhile.
-    between = forked.Pending(
-        partial(_timed_betweenness, net, method, seed), use_fork=False if net.n * net.m < FORK_WORK else None
+    # The shortest-path measures, the longest steps, run in a forked child on a second CPU meanwhile.
+    paths = forked.Pending(
+        partial(_timed_path_measures, net, method, seed),
+        use_fork=False if net.n * net.m < FORK_WORK else None,
     )
     try:
-        measures = centrality.others(net, method, weighted, seed)
+        measures = centrality.local_measures(net, weighted)
         t = timed("centrality", t)
         comms = communities.leiden(net, resolution=resolution, seed=seed, weighted=weighted)
         t = timed("communities", t)
@@ -127,10 +128,11 @@ def compute(
         communities.summarize(net, comms, measures["pagerank"])
         t = timed("summaries", t)
     except BaseException:
-        between.cancel()
+        paths.cancel()
         raise
-    measures["betweenness"], timings["betweenness"] = between.result()
-    timed("betweenness_wait", t)
+    path_values, timings["path_measures"] = paths.result()
+    measures.update(path_values)
+    timed("path_measures_wait", t)
     params = dict(parameters or {})
     params.update(
         weighted=weighted,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from graph.connection import Graph, batched
@@ -123,8 +124,13 @@ def save_analysis(
                 f"unknown person measure {sorted(bad)[0]!r}", "see graph.analysis_store.PERSON_MEASURES"
             )
     graph.write(CREATE_ANALYSIS, dict(analysis))
-    for rows in batched(person_rows, batch):
-        graph.write(SET_PERSON_RESULTS, {"rows": rows, "analysis_id": aid})
+    # Batches touch disjoint Person nodes: two transactions at a time keep both server cores busy.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hilorojo-write-back") as pool:
+        for _ in pool.map(
+            lambda rows: graph.write(SET_PERSON_RESULTS, {"rows": rows, "analysis_id": aid}),
+            batched(person_rows, batch),
+        ):
+            pass
     for rows in batched(links, batch):
         graph.write(CREATE_LIKELY_LINKS, {"rows": rows, "analysis_id": aid})
     graph.run_in_batches(CLEAR_STALE_PERSONS, {"analysis_id": aid})

@@ -1,4 +1,4 @@
-"""Betweenness in a forked child: the same values as in one process, failures reported in one line."""
+"""Path measures in a forked child: the same values as in one process, failures reported in one line."""
 
 from __future__ import annotations
 
@@ -41,13 +41,16 @@ def test_without_fork_runs_here() -> None:
 
 
 @needs_fork
-def test_compute_with_betweenness_in_a_child_matches_networkx(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compute_with_path_measures_in_a_child_matches_networkx(monkeypatch: pytest.MonkeyPatch) -> None:
     g = nx.barbell_graph(6, 3)  # two 6-cliques joined by a 3-vertex path: the path carries everything
     net = from_edge_list(list(g.edges()), n=g.number_of_nodes())
     monkeypatch.setattr(pipeline, "FORK_WORK", 0)
     result = pipeline.compute(net, seed=1)
-    assert "betweenness_wait" in result.timings
+    assert "path_measures_wait" in result.timings
     expected = nx.betweenness_centrality(g)
     ids = [int(x) for x in net.ids()]
     got = {ids[v]: float(result.measures["betweenness"][v]) for v in range(net.n)}
     assert got == pytest.approx(expected, abs=1e-12)
+    closeness = nx.closeness_centrality(g)
+    got_close = {ids[v]: float(result.measures["closeness"][v]) for v in range(net.n)}
+    assert got_close == pytest.approx(closeness, abs=1e-12)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,16 +24,31 @@ def fragmentation(sizes: np.ndarray) -> float:
     return 1.0 - float((sizes * (sizes - 1)).sum()) / (n * (n - 1))
 
 
-def _component_sums_after_removal(g: ig.Graph, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def _alive_ends(g: ig.Graph, ends: np.ndarray | None, alive: np.ndarray, h: ig.Graph) -> np.ndarray:
+    """Ends of ``h``'s edges (``h`` = ``g`` without the dead vertices, numbered in order), from the
+    ends of ``g``'s edges: deleting vertices keeps the other edges in their order, renumbered."""
+    if ends is None:
+        return np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    kept = ends[alive[ends[:, 0]] & alive[ends[:, 1]]]
+    out = (np.cumsum(alive) - 1)[kept]
+    probe = np.linspace(0, len(out) - 1, num=min(len(out), 8), dtype=np.int64)
+    if len(out) != h.ecount() or any(h.es[int(i)].tuple != tuple(out[i]) for i in probe):
+        return np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    return out
+
+
+def _component_sums_after_removal(
+    g: ig.Graph, alive: np.ndarray, ends: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
     """For every alive vertex v: Σ s(s-1) over the components of (alive graph − v).
 
     Exact for all v in O(n + m): a vertex that is not an articulation point only shrinks its
     component by one; an articulation point splits it into the pieces found in the block–cut tree
     of the biconnected components (Hopcroft & Tarjan 1973). Returns (sums over alive vertices,
-    alive vertex ids, the Σ s(s-1) before any removal).
+    alive vertex ids, the Σ s(s-1) before any removal). ``ends``: ``g``'s edges as an array, if known.
     """
     idx = np.flatnonzero(alive)
-    h = g.induced_subgraph(idx.tolist())
+    h = g.induced_subgraph(idx.tolist(), implementation="copy_and_delete")
     memb = np.array(h.connected_components().membership, dtype=np.int64)
     sizes = np.bincount(memb) if len(memb) else np.zeros(0, dtype=np.int64)
     base = int((sizes * (sizes - 1)).sum())
@@ -42,12 +58,12 @@ def _component_sums_after_removal(g: ig.Graph, alive: np.ndarray) -> tuple[np.nd
     if not aps:
         return after, idx, base
     nb = len(edge_blocks)
-    ends = np.array(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    sizes_b = np.array([len(b) for b in edge_blocks], dtype=np.int64)
-    eid = np.concatenate([np.asarray(b, dtype=np.int64) for b in edge_blocks])
+    h_ends = _alive_ends(g, ends, alive, h)
+    sizes_b = np.fromiter(map(len, edge_blocks), dtype=np.int64, count=nb)
+    eid = np.fromiter(itertools.chain.from_iterable(edge_blocks), dtype=np.int64, count=int(sizes_b.sum()))
     bid = np.repeat(np.arange(nb, dtype=np.int64), sizes_b)
     # (block, vertex) memberships: both ends of every edge of the block, once each
-    bv = np.unique(np.concatenate([bid * h.vcount() + ends[eid, 0], bid * h.vcount() + ends[eid, 1]]))
+    bv = np.unique(np.concatenate([bid * h.vcount() + h_ends[eid, 0], bid * h.vcount() + h_ends[eid, 1]]))
     blk, ver = bv // h.vcount(), bv % h.vcount()
     ap_of = np.full(h.vcount(), -1, dtype=np.int64)
     ap_of[np.asarray(aps, dtype=np.int64)] = np.arange(len(aps))
@@ -87,8 +103,10 @@ def _component_sums_after_removal(g: ig.Graph, alive: np.ndarray) -> tuple[np.nd
     return after, idx, base
 
 
-def _best_addition(g: ig.Graph, alive: np.ndarray, allowed: np.ndarray) -> tuple[int, float]:
-    after, idx, _ = _component_sums_after_removal(g, alive)
+def _best_addition(
+    g: ig.Graph, alive: np.ndarray, allowed: np.ndarray, ends: np.ndarray | None = None
+) -> tuple[int, float]:
+    after, idx, _ = _component_sums_after_removal(g, alive, ends)
     remaining = len(idx) - 1
     denom = remaining * (remaining - 1) if remaining > 1 else 1
     ok = allowed[idx]
@@ -123,12 +141,13 @@ def kpp_neg(net: PersonNetwork, k: int, max_passes: int = 3) -> KeyPlayers:
     g = net.g
     allowed = net.rankable()
     alive = np.ones(net.n, dtype=bool)
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     sizes = np.bincount(np.array(g.connected_components().membership)) if net.n else np.zeros(0)
     f0 = fragmentation(sizes)
     chosen: list[int] = []
     f = f0
     for _ in range(min(k, int(allowed.sum()))):
-        v, f = _best_addition(g, alive, allowed & alive)
+        v, f = _best_addition(g, alive, allowed & alive, ends)
         if v < 0:
             break
         chosen.append(v)
@@ -139,7 +158,7 @@ def kpp_neg(net: PersonNetwork, k: int, max_passes: int = 3) -> KeyPlayers:
         for pos in range(len(chosen)):
             u = chosen[pos]
             alive[u] = True
-            v, fv = _best_addition(g, alive, allowed & alive)
+            v, fv = _best_addition(g, alive, allowed & alive, ends)
             if v != u and fv > f + 1e-12:
                 chosen[pos] = v
                 f = fv

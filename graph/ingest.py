@@ -603,9 +603,11 @@ class CallWriter:
         devices: list[dict[str, Any]],
         result: BatchResult,
     ) -> tuple[dict[str, str], dict[str, str]]:
+        # In key order: two batches written at the same time that both merge some new phone take its
+        # index-entry lock in the same order (in file order they deadlocked, and a retry waits ~1 s).
         return (
-            self._merge(tx, MERGE_PHONES, "phones", phones, result),
-            self._merge(tx, MERGE_DEVICES, "devices", devices, result),
+            self._merge(tx, MERGE_PHONES, "phones", sorted(phones, key=lambda p: str(p["number"])), result),
+            self._merge(tx, MERGE_DEVICES, "devices", sorted(devices, key=lambda d: str(d["imei"])), result),
         )
 
     def _create(

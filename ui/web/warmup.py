@@ -1,11 +1,12 @@
 """Plan the target package's queries in the background while the analyst picks the person.
 
 A package makes 33 queries; on the loaded medium-demo machine the server took about 2.7 s to plan them the
-first time, more than running them (its plan cache keeps them afterwards). Opening the Target package page
-starts one background thread, once per app process and database, that has the server plan them: each runs
-once with values that match nothing, and its rows are dropped. Build waits for that thread if it is still
-running rather than planning the same queries a second time. Started from that page only: started by the
-first page the analyst opens, it slowed the next pages' first visits by competing for the server's CPU.
+first time, more than running them (its plan cache keeps them afterwards). Once the Target package page has
+answered, it starts one background thread, once per app process and database, that has the server plan
+them while the analyst picks the person: each runs once with values that match nothing, and its rows are
+dropped. Build waits for that thread if it is still running rather than planning the same queries a second
+time. Started from that page only: started by the first page the analyst opens, it slowed the next pages'
+first visits by competing for the server's CPU.
 """
 
 from __future__ import annotations

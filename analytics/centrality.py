@@ -51,10 +51,17 @@ def betweenness_error_bound(n: int, k: int, delta: float) -> float:
 
 
 def choose_method(
-    n: int, m: int, weighted: bool, exact_work: float = EXACT_WORK, delta: float = 0.1
+    n: int,
+    m: int,
+    weighted: bool,
+    exact_work: float = EXACT_WORK,
+    delta: float = 0.1,
+    exact_up_to: int | None = None,
 ) -> PathMeasureMethod:
-    """Exact when n·m ≤ ``exact_work``, otherwise k = max(MIN_PIVOTS, exact_work // m) pivot sources."""
-    if n * max(m, 1) <= exact_work or n <= MIN_PIVOTS:
+    """Exact when n·m ≤ ``exact_work`` (or, when given, when n ≤ ``exact_up_to`` people), otherwise
+    estimated from k = max(MIN_PIVOTS, exact_work // m) pivot sources."""
+    exact = n * max(m, 1) <= exact_work if exact_up_to is None else n <= exact_up_to
+    if exact or n <= MIN_PIVOTS:
         return PathMeasureMethod(True, n, 0.0, delta, weighted)
     k = min(n, max(MIN_PIVOTS, int(exact_work // max(m, 1))))
     return PathMeasureMethod(False, k, betweenness_error_bound(n, k, delta), delta, weighted)

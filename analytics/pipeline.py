@@ -93,6 +93,7 @@ def compute(
     link_cap: int = 100_000,
     exact_work: float = centrality.EXACT_WORK,
     parameters: dict[str, Any] | None = None,
+    exact_up_to: int | None = None,
 ) -> AnalysisResult:
     """Every measure on an already projected network (no database access)."""
     timings: dict[str, float] = {}
@@ -103,7 +104,7 @@ def compute(
         return now
 
     t = time.perf_counter()
-    method = centrality.choose_method(net.n, net.m, weighted, exact_work)
+    method = centrality.choose_method(net.n, net.m, weighted, exact_work, exact_up_to=exact_up_to)
     # The shortest-path measures, the longest steps, run in a forked child on a second CPU meanwhile.
     paths = forked.Pending(
         partial(_timed_path_measures, net, method, seed),
@@ -140,6 +141,7 @@ def compute(
         seed=seed,
         k=k,
         group_by=group_by,
+        exact_up_to=exact_up_to,
         path_measures=method.describe(),
         betweenness_pivots=None if method.exact else method.pivots,
         betweenness_error=method.epsilon,
@@ -160,6 +162,7 @@ def analyze(
     group_by: str = "community",
     link_top: int = 500,
     write: bool = True,
+    exact_up_to: int | None = None,
 ) -> AnalysisResult:
     """Project the chosen layers, compute every measure and write the results back to Neo4j."""
     names = parse_layers(layers)
@@ -176,6 +179,7 @@ def analyze(
         k=k,
         group_by=group_by,
         parameters={"keep_unowned": keep_unowned, "link_top": link_top},
+        exact_up_to=exact_up_to,
     )
     result.timings = {"projection": round(t_proj, 3), **result.timings}
     if write:

@@ -82,3 +82,16 @@ def load_coarrests(
             rows.append({"a": str(u), "b": str(v), "id": f"A{i}-{j}", "date": date, "country": "CO"})
     for start in range(0, len(rows), 5000):
         graph.write(ADD_COARRESTS, {"rows": rows[start : start + 5000]})
+
+
+def test_exact_up_to_chooses_the_method() -> None:
+    from analytics.centrality import MIN_PIVOTS, choose_method
+
+    # by the work budget (150 million): 2,000 people x 1,000,000 links is over it
+    assert not choose_method(2_000, 1_000_000, False).exact
+    # --exact-up-to 5000: exact for 2,000 people whatever the links
+    assert choose_method(2_000, 1_000_000, False, exact_up_to=5_000).exact
+    # --exact-up-to 1000: 5,000 people are estimated, from max(100, 150M // 3M = 50) = 100 pivots
+    sampled = choose_method(5_000, 3_000_000, False, exact_up_to=1_000)
+    assert not sampled.exact and sampled.pivots == MIN_PIVOTS == 100
+    assert "estimated from 100 random pivot sources" in sampled.describe()

@@ -10,8 +10,6 @@ import click
 import numpy as np
 
 from analytics import keyplayers as kp
-from analytics.centrality import betweenness, choose_method
-from analytics.network import project
 from analytics.pipeline import analyze as run_analysis
 from analytics.ranking import stored_ranking
 from graph import analysis_store
@@ -63,6 +61,13 @@ def _date(value: str | None, option: str) -> date | None:
     type=click.Choice(["community", "nationality", "country", "operation"]),
     help="Groups for Gould-Fernandez brokerage roles.",
 )
+@click.option(
+    "--exact-up-to",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Exact betweenness and closeness up to this many people, estimated from pivots above "
+    "(default: exact while people x links <= 150 million).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def analyze(
     layers: str,
@@ -74,6 +79,7 @@ def analyze(
     seed: int,
     k: int,
     group_by: str,
+    exact_up_to: int | None,
     as_json: bool,
 ) -> None:
     """Compute centrality, brokerage, communities, key players and hidden links; write them back."""
@@ -88,6 +94,7 @@ def analyze(
         seed,
         k,
         group_by,
+        exact_up_to=exact_up_to,
     )
     summary = {
         "analysis_id": result.analysis_id,
@@ -183,18 +190,8 @@ def communities_cmd(top: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def keyplayers_cmd(k: int, random_runs: int, as_json: bool) -> None:
     """KPP-Neg key players on the latest analysis' network, and how it falls apart under each strategy."""
-    graph = get_graph()
-    analysis = analysis_store.latest_analysis(graph)
-    params = json.loads(analysis["parameters"] or "{}")
-    since = analysis["since"].to_native() if analysis["since"] is not None else None
-    until = analysis["until"].to_native() if analysis["until"] is not None else None
-    net = project(graph, analysis["layers"], since, until, bool(params.get("keep_unowned")))
-    weighted = bool(params.get("weighted"))
-    bt = betweenness(net, choose_method(net.n, net.m, weighted), int(params.get("seed", 42)))
-    kpp = kp.kpp_neg(net, k)
-    sim = kp.disruption(
-        net, k, bt, kpp.members, random_runs=random_runs, efficiency_pivots=None if net.n <= 3000 else 32
-    )
+    latest = kp.latest_disruption(get_graph(), k, random_runs)
+    net, bt, kpp, sim = latest.network, latest.betweenness, latest.key_players, latest.simulation
     ids = net.ids()
     people = [
         {

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from analytics import keyplayers as kp
-from analytics.centrality import betweenness, choose_method
-from analytics.network import project
-from graph import analysis_store, explore
+from graph import explore
 from graph.connection import Graph
 from ui.web.common import frame, open_in_explore, page, stamp
 
@@ -47,18 +44,8 @@ def _ranking(
 @st.cache_data(ttl=600, show_spinner="Removing people one by one…")
 def disruption_curves(_g: Graph, key: tuple[Any, ...], k: int) -> dict[str, Any]:
     """KPP-Neg key players (Borgatti 2006) and disruption curves (Duijn et al. 2014) of the latest network."""
-    analysis = analysis_store.latest_analysis(_g)
-    params = json.loads(analysis["parameters"] or "{}")
-    since = analysis["since"].to_native() if analysis["since"] is not None else None
-    until = analysis["until"].to_native() if analysis["until"] is not None else None
-    net = project(_g, analysis["layers"], since, until, bool(params.get("keep_unowned")))
-    bt = betweenness(
-        net, choose_method(net.n, net.m, bool(params.get("weighted"))), int(params.get("seed", 42))
-    )
-    kpp = kp.kpp_neg(net, k)
-    sim = kp.disruption(
-        net, k, bt, kpp.members, random_runs=5, efficiency_pivots=None if net.n <= 3000 else 32
-    )
+    latest = kp.latest_disruption(_g, k)
+    net, kpp, sim = latest.network, latest.key_players, latest.simulation
     ids = net.ids()
     players = [
         {"rank": r, "person_id": ids[v], "name": net.g.vs[v]["name"]} for r, v in enumerate(kpp.members, 1)

@@ -18,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 from analytics.pipeline import analyze
 from graph import explore
 from graph.connection import Graph
-from graph.dossier import plan_package_queries
 from tests.conftest import free_port
 from tests.test_ui_network import build_ui_network
 from ui.web.common import UNEXPECTED
@@ -268,16 +267,6 @@ def test_target_package_and_victim_refusal(ui_graph: Graph) -> None:
         "Download HTML",
         "Download JSON",
     ]
-
-
-COUNTS = "MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS rels"
-
-
-def test_package_queries_planned_ahead_change_nothing(ui_graph: Graph) -> None:
-    # the Target package page has these run in the background, swallowing errors: a broken one shows here
-    before = ui_graph.read_one(COUNTS)
-    plan_package_queries(ui_graph)
-    assert ui_graph.read_one(COUNTS) == before
 
 
 def plain_name(name: str) -> str:

@@ -10,7 +10,6 @@ from dossier.contents import build_package
 from dossier.document import TargetPackage
 from dossier.formats import MEDIA_TYPES, file_name, render
 from graph.connection import Graph
-from ui.web import warmup
 from ui.web.common import describe, page, search_box
 
 FORMATS = ("pdf", "html", "json")
@@ -28,14 +27,6 @@ def _deferred(pkg: TargetPackage, files: dict[str, bytes], fmt: str) -> Callable
 
 
 def body(g: Graph) -> None:
-    try:
-        choose_and_build(g)
-    finally:
-        # after the page has answered: started before, it slowed this run (4.5 s instead of 0.8 s cold)
-        warmup.start(g)
-
-
-def choose_and_build(g: Graph) -> None:
     hits = [h for h in search_box(g, key="package_search", label="Person") if h["label"] == "Person"]
     if not hits:
         st.info("Search the person the package is about. Packages are never produced on victims.")
@@ -47,7 +38,6 @@ def choose_and_build(g: Graph) -> None:
     hops = st.slider("Network picture: hops around the person", 1, 3, 2, key="package_hops")
     if st.button("Build the package", type="primary", icon=":material/description:", key="build"):
         with st.spinner("Assembling identity, associates, calls, money, arrests and sources…"):
-            warmup.wait(g)  # the queries' planning, started when the page opened
             pkg = build_package(g, person["key"], hops=hops)
             # HTML (the preview) and JSON rendered once here; the PDF (0.3 to 1.4 s) when first downloaded
             files = {fmt: render(pkg, fmt) for fmt in ("html", "json")}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from graph.errors import InputError
+from graph.connection import get_graph
+from graph.dossier import plan_package_queries
+from graph.errors import HiloRojoError, InputError
 from ui.cli.output import console
 
 APP = Path(__file__).resolve().parent.parent / "web" / "app.py"
@@ -39,6 +42,18 @@ def streamlit_command(port: int, address: str) -> list[str]:
     ]
 
 
+def prepare_query_plans() -> None:
+    """Have the database plan the target package's queries before the app opens (seconds once, instead
+    of on the first package built); an unreachable database is left for the app to report."""
+    started = time.perf_counter()
+    try:
+        plan_package_queries(get_graph())
+    except HiloRojoError as exc:
+        console.print(f"query plans not prepared: {exc}")
+        return
+    console.print(f"query plans prepared in {time.perf_counter() - started:.1f} s")
+
+
 @click.command("ui")
 @click.option("--port", default=8501, show_default=True, type=int, help="Port of the web app.")
 @click.option(
@@ -51,6 +66,7 @@ def ui(port: int, address: str) -> None:
     """Start the web UI (Streamlit) at http://ADDRESS:PORT; Ctrl-C stops it."""
     if not 0 < port < 65536:
         raise InputError(f"--port {port} is not a port number", "use a port between 1 and 65535")
+    prepare_query_plans()
     console.print(f"Hilo Rojo web UI on http://{address}:{port} (Ctrl-C to stop)")
     sys.stdout.flush()
     command = streamlit_command(port, address)

@@ -189,8 +189,11 @@ def _need(row: dict[str, str], column: str) -> str:
 
 
 def _opt(row: dict[str, str], column: str, convert: Callable[[str], Any]) -> Any:
-    value = _get(row, column)
-    return None if value is None else convert(value)
+    value = row.get(column)  # _get, inlined: eight of these run per call record
+    if value is None:
+        return None
+    value = value.strip()
+    return convert(value) if value else None
 
 
 def _word(table: dict[str, str], what: str) -> Callable[[str], str]:

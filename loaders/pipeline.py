@@ -30,9 +30,12 @@ from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
 
 BATCH_ROWS = 10_000
-# Batches written at the same time, each in its own transaction (the others resolve people or merge
-# shared accounts batch after batch, and write one at a time).
-IN_FLIGHT = {"calls": 2}
+# Batches written at the same time, each in its own transaction (the other kinds resolve people or
+# merge shared accounts batch after batch, and write one at a time). Calls can go two at a time, but on
+# the medium demo (phones already used by arrests and identifiers, numbers called by everyone) two
+# batches deadlocked 4 to 6 times per load, each retry waiting 1-2 s: calls 11.6-14.8 s against
+# 8.5-9.8 s one at a time. On a file of fresh numbers two were at best slightly faster.
+IN_FLIGHT = {"calls": 1}
 
 
 @dataclass

@@ -229,6 +229,7 @@ def test_batches_of_two_rows_written_two_at_a_time(
     # Batches (2,3) (4,5) (6,7) (8,9) (10,11), two in flight: line 4 repeats line 3 from another batch,
     # so the uniqueness constraint refuses it and its batch is checked: nothing is written twice.
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 2)
+    monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", 2)
     path = tmp_path / "calls.csv"
     path.write_bytes((FIXTURES / "calls.csv").read_bytes())
     summary = load_file(empty_graph, "calls", path, region="CO", progress=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,10 +142,17 @@ def closeness_harmonic(
 
 
 def eigenvector(net: PersonNetwork, weighted: bool) -> np.ndarray:
-    """Eigenvector centrality (Bonacich 1972), scaled to unit Euclidean norm as networkx does."""
+    """Eigenvector centrality (Bonacich 1972), scaled to unit Euclidean norm as networkx does.
+
+    On a disconnected network the leading eigenvector lives on the component with the largest
+    eigenvalue and people elsewhere get (nearly) zero, as with networkx; igraph's warning saying so
+    is not repeated on every analysis.
+    """
     if net.m == 0:
         return np.zeros(net.n)
-    ev = np.array(net.g.eigenvector_centrality(weights="weight" if weighted else None), dtype=float)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Some eigenvector centralities are nearly zero")
+        ev = np.array(net.g.eigenvector_centrality(weights="weight" if weighted else None), dtype=float)
     norm = float(np.linalg.norm(ev))
     return ev / norm if norm > 0 else ev
 

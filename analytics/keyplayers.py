@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +10,7 @@ from typing import Any
 import igraph as ig
 import numpy as np
 
-from analytics.centrality import betweenness, choose_method
-from analytics.network import PersonNetwork, project
-from graph import analysis_store
-from graph.connection import Graph
+from analytics.network import PersonNetwork
 from graph.errors import InputError
 
 STRATEGIES = ("degree", "betweenness", "kpp", "random")
@@ -284,31 +280,3 @@ def disruption(
         "efficiency": np.mean(np.array(eff_runs, dtype=float), axis=0).tolist() if eff_runs else [],
     }
     return result
-
-
-@dataclass
-class LatestDisruption:
-    """Key players and disruption curves on the network of the latest analysis, as it was projected."""
-
-    network: PersonNetwork
-    betweenness: np.ndarray
-    key_players: KeyPlayers
-    simulation: dict[str, Any]
-
-
-def latest_disruption(graph: Graph, k: int, random_runs: int = 5) -> LatestDisruption:
-    """KPP-Neg and the disruption simulation on the latest analysis' network (same layers, window,
-    unowned nodes and path-measure method); betweenness recomputed the same way (it is not stored for
-    unowned phones and accounts)."""
-    analysis = analysis_store.latest_analysis(graph)
-    params = json.loads(analysis["parameters"] or "{}")
-    since = analysis["since"].to_native() if analysis["since"] is not None else None
-    until = analysis["until"].to_native() if analysis["until"] is not None else None
-    net = project(graph, analysis["layers"], since, until, bool(params.get("keep_unowned")))
-    method = choose_method(net.n, net.m, bool(params.get("weighted")), exact_up_to=params.get("exact_up_to"))
-    bt = betweenness(net, method, int(params.get("seed", 42)))
-    players = kpp_neg(net, k)
-    sim = disruption(
-        net, k, bt, players.members, random_runs=random_runs, efficiency_pivots=None if net.n <= 3000 else 32
-    )
-    return LatestDisruption(net, bt, players, sim)

@@ -204,3 +204,32 @@ def analyze(
         result.timings["write_back"] = round(time.perf_counter() - t, 3)
     result.timings["total"] = round(time.perf_counter() - start, 3)
     return result
+
+
+@dataclass
+class LatestDisruption:
+    """Key players and disruption curves on the network of the latest analysis, as it was projected."""
+
+    network: PersonNetwork
+    betweenness: np.ndarray
+    key_players: keyplayers.KeyPlayers
+    simulation: dict[str, Any]
+
+
+def latest_disruption(graph: Graph, k: int, random_runs: int = 5) -> LatestDisruption:
+    """KPP-Neg and the disruption simulation on the latest analysis' network (same layers, window,
+    unowned nodes and path-measure method); betweenness recomputed the same way (it is not stored for
+    unowned phones and accounts)."""
+    analysis = analysis_store.latest_analysis(graph)
+    params = json.loads(analysis["parameters"] or "{}")
+    since = analysis["since"].to_native() if analysis["since"] is not None else None
+    until = analysis["until"].to_native() if analysis["until"] is not None else None
+    net = project(graph, analysis["layers"], since, until, bool(params.get("keep_unowned")))
+    weighted = bool(params.get("weighted"))
+    method = centrality.choose_method(net.n, net.m, weighted, exact_up_to=params.get("exact_up_to"))
+    bt = centrality.betweenness(net, method, int(params.get("seed", 42)))
+    players = keyplayers.kpp_neg(net, k)
+    sim = keyplayers.disruption(
+        net, k, bt, players.members, random_runs=random_runs, efficiency_pivots=None if net.n <= 3000 else 32
+    )
+    return LatestDisruption(net, bt, players, sim)

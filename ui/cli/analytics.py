@@ -9,8 +9,8 @@ from typing import Any
 import click
 import numpy as np
 
-from analytics import keyplayers as kp
 from analytics.pipeline import analyze as run_analysis
+from analytics.pipeline import latest_disruption
 from analytics.ranking import stored_ranking
 from graph import analysis_store
 from graph.connection import get_graph
@@ -190,7 +190,7 @@ def communities_cmd(top: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def keyplayers_cmd(k: int, random_runs: int, as_json: bool) -> None:
     """KPP-Neg key players on the latest analysis' network, and how it falls apart under each strategy."""
-    latest = kp.latest_disruption(get_graph(), k, random_runs)
+    latest = latest_disruption(get_graph(), k, random_runs)
     net, bt, kpp, sim = latest.network, latest.betweenness, latest.key_players, latest.simulation
     ids = net.ids()
     people = [

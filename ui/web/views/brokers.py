@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import keyplayers as kp
+from analytics.pipeline import latest_disruption
 from graph import explore
 from graph.connection import Graph
 from ui.web.common import frame, open_in_explore, page, stamp
@@ -44,7 +44,7 @@ def _ranking(
 @st.cache_data(ttl=600, show_spinner="Removing people one by one…")
 def disruption_curves(_g: Graph, key: tuple[Any, ...], k: int) -> dict[str, Any]:
     """KPP-Neg key players (Borgatti 2006) and disruption curves (Duijn et al. 2014) of the latest network."""
-    latest = kp.latest_disruption(_g, k)
+    latest = latest_disruption(_g, k)
     net, kpp, sim = latest.network, latest.key_players, latest.simulation
     ids = net.ids()
     players = [

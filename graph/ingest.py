@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -530,9 +529,8 @@ CHECKED_ATTEMPTS = 3
 class CallBatch:
     """One batch of calls: the rows of the phone and device merges (those this load has not merged
     yet, see ``CallWriter.phone_ids`` and ``device_ids``), the events (rows with ``line``, ``caller``,
-    ``callee`` and ``props``) and ``links``, which returns the phone–handset pairs the batch shows
-    given its refused lines (rows with ``number``, ``imei``, ``first_seen``, ``last_seen`` and the
-    ``line`` that first shows the pair)."""
+    ``callee`` and ``props``) and ``links``, which returns the ``IN_DEVICE`` links of the batch given
+    its refused lines (rows with ``number``, ``imei``, ``first_seen``, ``last_seen``, ``source_row``)."""
 
     phones: list[dict[str, Any]]
     devices: list[dict[str, Any]]
@@ -551,19 +549,12 @@ class CallWriter:
     A batch is one transaction: the phones and devices this load has not merged yet (their element
     ids come back), then the ``CALLED`` relationships, created between phones found by element id
     (index seeks in a transaction that has itself created indexed nodes merge that state on every
-    seek, which made the creates three times slower when they matched phones by number).
-
-    The ``IN_DEVICE`` links are not written per batch: an active phone shows its handset in nearly
-    every batch, and rewriting the link's span each time cost about a sixth of the load. The spans of
-    committed batches are gathered (one entry per phone–handset pair) and ``finish`` writes each link
-    once, by element id. A load stopped before ``finish`` leaves calls without their links; loading
-    the file again writes them (the calls already in the graph still count).
-
-    No look-up of the batch's call ids comes first: the uniqueness constraint on ``CALLED.call_id``
-    refuses an id already in the graph, and then the transaction rolls back and the batch, and every
-    later batch of the load, goes the checked way: nodes first in their own transaction, a read of
-    which call ids exist (same content: a reload, left as it is; other content: refused as a
-    conflict), then the creates of the others.
+    seek, which made the creates three times slower when they matched phones by number), then the
+    ``IN_DEVICE`` links, also by element id. No look-up of the batch's call ids comes first: the
+    uniqueness constraint on ``CALLED.call_id`` refuses an id already in the graph, and then the
+    transaction rolls back and the batch, and every later batch of the load, goes the checked way:
+    nodes first in their own transaction, a read of which call ids exist (same content: a reload,
+    left as it is; other content: refused as a conflict), then the creates of the others.
 
     Batches may be written at the same time from several threads: the id maps only ever grow (by
     ids of committed nodes), a phone that two such batches both merge is created by one and matched
@@ -578,49 +569,6 @@ class CallWriter:
         self.device_ids: dict[str, str] = {}
         self.checked = False  # set once a call id of this load was found in the graph
         self.common = {"source_id": source_id, "row_prefix": source_id + ":"}
-        self.spans: dict[tuple[str, str], list[Any]] = {}  # (number, imei) -> [first, last, line]
-        self._spans_lock = threading.Lock()
-
-    def _gather(self, links: list[dict[str, Any]]) -> None:
-        """Fold the phone–handset pairs of a committed batch into the load's spans."""
-        with self._spans_lock:
-            for link in links:
-                key = (link["number"], link["imei"])
-                span = self.spans.get(key)
-                if span is None:
-                    self.spans[key] = [link["first_seen"], link["last_seen"], link["line"]]
-                    continue
-                if link["first_seen"] < span[0]:
-                    span[0] = link["first_seen"]
-                if link["last_seen"] > span[1]:
-                    span[1] = link["last_seen"]
-                if link["line"] < span[2]:
-                    span[2] = link["line"]
-
-    def finish(self, batch_size: int = 10_000) -> int:
-        """Write the ``IN_DEVICE`` link of every pair the load's calls showed; return how many are new."""
-        rows = [
-            {
-                "phone": self.phone_ids[number],
-                "device": self.device_ids[imei],
-                # Text on the wire: the driver's conversion of an aware datetime is slow.
-                "first_seen": first.isoformat(),
-                "last_seen": last.isoformat(),
-                "source_row": f"{self.source_id}:{line}",
-            }
-            for (number, imei), (first, last, line) in sorted(self.spans.items())
-        ]
-        created = 0
-        for start in range(0, len(rows), batch_size):
-            chunk = rows[start : start + batch_size]
-
-            def work(tx: neo4j.ManagedTransaction, chunk: list[dict[str, Any]] = chunk) -> int:
-                counters = tx.run(LINK_IN_DEVICE, {**self.common, "links": chunk}).consume().counters
-                return int(counters.relationships_created)
-
-            created += self.graph.transaction(work)
-        self.spans.clear()
-        return created
 
     def write(self, batch: CallBatch) -> BatchResult:
         """Write one batch (several may be written at the same time, from several threads)."""
@@ -666,10 +614,12 @@ class CallWriter:
         self,
         tx: neo4j.ManagedTransaction,
         events: list[dict[str, Any]],
+        links: list[dict[str, Any]],
         phone_ids: Mapping[str, str],
+        device_ids: Mapping[str, str],
         result: BatchResult,
     ) -> None:
-        """Create the calls of ``events`` and their extras."""
+        """Create the calls of ``events`` and their extras, then merge ``links``."""
         if events:
             rows = [
                 [
@@ -697,21 +647,35 @@ class CallWriter:
             ]
             if extras:
                 tx.run(SET_CALL_EXTRAS, {**self.common, "extras": extras}).consume()
+        if links:
+            rows_by_id = [
+                {
+                    "phone": phone_ids[link["number"]],
+                    "device": device_ids[link["imei"]],
+                    "first_seen": link["first_seen"],
+                    "last_seen": link["last_seen"],
+                    "source_row": link["source_row"],
+                }
+                for link in links
+            ]
+            made = tx.run(LINK_IN_DEVICE, {**self.common, "links": rows_by_id}).consume().counters
+            result.relationships_created += made.relationships_created
 
     def _write_unchecked(self, batch: CallBatch) -> BatchResult:
         phones, devices, events = batch.phones, batch.devices, batch.events
+        batch_links = batch.links(set())
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
             result = BatchResult()  # new on each attempt: a retried transaction starts again
             new_phones, new_devices = self._merge_nodes(tx, phones, devices, result)
             phone_ids = {**self.phone_ids, **new_phones} if new_phones else self.phone_ids
-            self._create(tx, events, phone_ids, result)
+            device_ids = {**self.device_ids, **new_devices} if new_devices else self.device_ids
+            self._create(tx, events, batch_links, phone_ids, device_ids, result)
             return result, new_phones, new_devices
 
         result, new_phones, new_devices = self.graph.transaction(work)
         self.phone_ids.update(new_phones)  # only once committed: a rolled-back node has no id
         self.device_ids.update(new_devices)
-        self._gather(batch.links(set()))
         return result
 
     def _write_checked(self, batch: CallBatch) -> BatchResult:
@@ -726,12 +690,11 @@ class CallWriter:
         self.device_ids.update(new_devices)
         present, conflicts = _existing_events(self.graph, Events(EVENT_KINDS["calls"], events))
         new_events = [e for e in events if int(e["line"]) not in present]
+        batch_links = batch.links({int(c["line"]) for c in conflicts})
 
         def create(tx: neo4j.ManagedTransaction) -> BatchResult:
             result = BatchResult(conflicts=conflicts, nodes_created=merged.nodes_created)
-            self._create(tx, new_events, self.phone_ids, result)
+            self._create(tx, new_events, batch_links, self.phone_ids, self.device_ids, result)
             return result
 
-        result = self.graph.transaction(create)
-        self._gather(batch.links({int(c["line"]) for c in conflicts}))
-        return result
+        return self.graph.transaction(create)

@@ -124,14 +124,10 @@ class BatchWriter:
         self.people = PersonResolver(graph)
         self.calls = ingest.CallWriter(graph, source_id)
         self.seen_phones: set[str] = set()
+        self.device_spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # IN_DEVICE as written
         self.nodes_created = 0
         self.relationships_created = 0
         self.duplicates = 0
-
-    def finish(self) -> None:
-        """Write what the load gathered over all its batches (the calls' phone–handset links)."""
-        if self.kind == "calls":
-            self.relationships_created += self.calls.finish(BATCH_ROWS)
 
     def row_ref(self, line: int) -> str:
         return f"{self.source_id}:{line}"
@@ -323,8 +319,10 @@ class BatchWriter:
             }
             for r in kept
         ]
+        spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # the links of the last call
 
         def links(refused: set[int]) -> list[dict[str, Any]]:
+            spans.clear()
             found: dict[tuple[str, str], list[Any]] = {}  # (number, imei) -> [first, last, line]
             for r in kept:
                 props = r["props"]
@@ -342,12 +340,27 @@ class BatchWriter:
                         seen[0] = when
                     elif when > seen[1]:
                         seen[1] = when
-            return [
-                {"number": number, "imei": imei, "first_seen": first, "last_seen": last, "line": line}
-                for (number, imei), (first, last, line) in found.items()
-            ]
+            changed = []
+            for key, (first, last, line) in found.items():
+                span = self.device_spans.get(key)
+                if span is not None and span[0] <= first and last <= span[1]:
+                    continue  # this load already wrote this link with a span that covers the batch's
+                spans[key] = (first, last) if span is None else (min(first, span[0]), max(last, span[1]))
+                changed.append(
+                    {
+                        "number": key[0],
+                        "imei": key[1],
+                        # Text on the wire: the driver's conversion of an aware datetime is slow.
+                        "first_seen": first.isoformat(),
+                        "last_seen": last.isoformat(),
+                        "source_row": self.row_ref(line),
+                    }
+                )
+            return changed
 
-        return calls.write(ingest.CallBatch(list(phones.values()), list(devices.values()), events, links))
+        result = calls.write(ingest.CallBatch(list(phones.values()), list(devices.values()), events, links))
+        self.device_spans.update(spans)  # once written: a batch redone after a refusal computes them again
+        return result
 
     def _transfers(self, records: list[Record]) -> ingest.BatchResult:
         kept = self._dedupe(records, "transaction_id", ("sender", "receiver", "amount", "timestamp"))
@@ -561,7 +574,6 @@ def load_file(
             bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
         while pending:
             settle(pending.popleft())
-        writer.finish()
         bar.update(task, rejected=rejects.count)
     seconds = time.perf_counter() - started
     rows_rejected = rejects.count

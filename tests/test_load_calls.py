@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from graph import ingest
 from graph.connection import Graph
 from graph.errors import InputError
 from graph.settings import Settings
@@ -246,34 +245,3 @@ def test_batches_of_two_rows_written_two_at_a_time(
     assert link["last"].to_native().isoformat() == "2025-03-01T11:00:00-05:00"
     rows = empty_graph.read("MATCH ()-[c:CALLED]->() RETURN c.row AS row ORDER BY row")
     assert [r["row"] for r in rows] in ([2, 3, 5, 6], [2, 4, 5, 6])  # line 3 or its repeat, line 4
-
-
-def test_links_missing_after_a_stopped_load_are_written_by_the_reload(
-    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The IN_DEVICE links are written once, after the last batch of calls: a load that stops between
-    # the two leaves the calls without their links, and loading the same file again writes them.
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
-    monkeypatch.setattr(pipeline, "BATCH_ROWS", 2)
-
-    def stop(self: object, batch_size: int = 0) -> int:
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patched:
-        patched.setattr(ingest.CallWriter, "finish", stop)
-        with pytest.raises(KeyboardInterrupt):
-            load_file(empty_graph, "calls", path, region="CO", progress=False)
-    assert counts(empty_graph)[1] == {"CALLED": 4}
-    again = load_file(empty_graph, "calls", path, region="CO", progress=False)
-    assert (again.relationships_created, again.rows_rejected) == (2, 5)
-    assert counts(empty_graph) == (CALLS_NODES, CALLS_RELS)
-    link = empty_graph.read_one(
-        "MATCH (:Phone {number: '+573001234567'})-[r:IN_DEVICE]->(:Device {imei: '352099001761481'}) "
-        "RETURN r.first_seen AS first, r.last_seen AS last, r.source_rows AS rows"
-    )
-    assert link is not None
-    # lines 2-4 span batches (2,3) and (4,5): the span and first row come from both
-    assert link["first"].to_native().isoformat() == "2025-03-01T10:00:00+00:00"
-    assert link["last"].to_native().isoformat() == "2025-03-01T11:00:00-05:00"
-    assert [r.split(":")[-1] for r in link["rows"]] == ["2"]

@@ -527,15 +527,33 @@ CHECKED_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class CallBatch:
-    """One batch of calls: the rows of the phone and device merges (those this load has not merged
-    yet, see ``CallWriter.phone_ids`` and ``device_ids``), the events (rows with ``line``, ``caller``,
-    ``callee`` and ``props``) and ``links``, which returns the ``IN_DEVICE`` links of the batch given
-    its refused lines (rows with ``number``, ``imei``, ``first_seen``, ``last_seen``, ``source_row``)."""
+    """One batch of calls, prepared ahead of its write (see ``call_rows``): the rows of the phone and
+    device merges (every phone and device of the batch: the writer merges those its load has not
+    merged yet, see ``CallWriter.phone_ids`` and ``device_ids``), the events (rows with ``line``,
+    ``caller``, ``callee`` and ``props``), their ``rows`` for ``CREATE_CALLS`` (one per event, in the
+    same order), and ``links``, which returns the ``IN_DEVICE`` links of the batch given its refused
+    lines (rows with ``number``, ``imei``, ``first_seen``, ``last_seen``, ``source_row``)."""
 
     phones: list[dict[str, Any]]
     devices: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    rows: list[list[Any]]
     links: Callable[[set[int]], list[dict[str, Any]]]
+
+
+def call_rows(events: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """The list rows of ``CREATE_CALLS`` for ``events``, with the two ends' numbers where their element
+    ids go: built while an earlier batch is written, the writer puts the ids in once it has them."""
+    return [
+        [
+            e["caller"],
+            e["callee"],
+            e["props"]["start_time"].isoformat(),  # text: the driver's datetime conversion is slow
+            e["line"],
+        ]
+        + [e["props"][c] for c in CALL_COLUMNS]
+        for e in events
+    ]
 
 
 def _constraint_failed(exc: BaseException) -> bool:
@@ -614,23 +632,15 @@ class CallWriter:
         self,
         tx: neo4j.ManagedTransaction,
         events: list[dict[str, Any]],
+        call_rows: list[list[Any]],
         links: list[dict[str, Any]],
         phone_ids: Mapping[str, str],
         device_ids: Mapping[str, str],
         result: BatchResult,
     ) -> None:
-        """Create the calls of ``events`` and their extras, then merge ``links``."""
+        """Create the calls of ``events`` (their ``call_rows``) and their extras, then merge ``links``."""
         if events:
-            rows = [
-                [
-                    phone_ids[e["caller"]],
-                    phone_ids[e["callee"]],
-                    e["props"]["start_time"].isoformat(),  # text: the driver's datetime conversion is slow
-                    e["line"],
-                ]
-                + [e["props"][c] for c in CALL_COLUMNS]
-                for e in events
-            ]
+            rows = [[phone_ids[r[0]], phone_ids[r[1]], *r[2:]] for r in call_rows]
             created = tx.run(CREATE_CALLS, {**self.common, "events": rows}).consume().counters
             if created.relationships_created != len(rows):
                 raise QueryFailed(
@@ -662,7 +672,7 @@ class CallWriter:
             result.relationships_created += made.relationships_created
 
     def _write_unchecked(self, batch: CallBatch) -> BatchResult:
-        phones, devices, events = batch.phones, batch.devices, batch.events
+        phones, devices, events = self._new_nodes(batch)
         batch_links = batch.links(set())
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
@@ -670,7 +680,7 @@ class CallWriter:
             new_phones, new_devices = self._merge_nodes(tx, phones, devices, result)
             phone_ids = {**self.phone_ids, **new_phones} if new_phones else self.phone_ids
             device_ids = {**self.device_ids, **new_devices} if new_devices else self.device_ids
-            self._create(tx, events, batch_links, phone_ids, device_ids, result)
+            self._create(tx, events, batch.rows, batch_links, phone_ids, device_ids, result)
             return result, new_phones, new_devices
 
         result, new_phones, new_devices = self.graph.transaction(work)
@@ -678,23 +688,32 @@ class CallWriter:
         self.device_ids.update(new_devices)
         return result
 
+    def _new_nodes(
+        self, batch: CallBatch
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """The batch's phones and devices that this load has not merged yet, and its events."""
+        phones = [p for p in batch.phones if p["number"] not in self.phone_ids]
+        devices = [d for d in batch.devices if d["imei"] not in self.device_ids]
+        return phones, devices, batch.events
+
     def _write_checked(self, batch: CallBatch) -> BatchResult:
-        events = batch.events
+        phones, devices, events = self._new_nodes(batch)
 
         def merge(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
             result = BatchResult()
-            return result, *self._merge_nodes(tx, batch.phones, batch.devices, result)
+            return result, *self._merge_nodes(tx, phones, devices, result)
 
         merged, new_phones, new_devices = self.graph.transaction(merge)
         self.phone_ids.update(new_phones)
         self.device_ids.update(new_devices)
         present, conflicts = _existing_events(self.graph, Events(EVENT_KINDS["calls"], events))
-        new_events = [e for e in events if int(e["line"]) not in present]
+        new = [i for i, e in enumerate(events) if int(e["line"]) not in present]
+        new_events, new_rows = [events[i] for i in new], [batch.rows[i] for i in new]
         batch_links = batch.links({int(c["line"]) for c in conflicts})
 
         def create(tx: neo4j.ManagedTransaction) -> BatchResult:
             result = BatchResult(conflicts=conflicts, nodes_created=merged.nodes_created)
-            self._create(tx, new_events, batch_links, self.phone_ids, self.device_ids, result)
+            self._create(tx, new_events, new_rows, batch_links, self.phone_ids, self.device_ids, result)
             return result
 
         return self.graph.transaction(create)

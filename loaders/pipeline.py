@@ -115,6 +115,28 @@ def _countries(codes: set[str]) -> list[dict[str, str]]:
     return [{"code": c, "name": country_name(c)} for c in sorted(codes)]
 
 
+def _handset_pairs(records: list[Record], refused: set[int]) -> dict[tuple[str, str], list[Any]]:
+    """The (number, IMEI) pairs that call records show, each with [first seen, last seen, first line]."""
+    found: dict[tuple[str, str], list[Any]] = {}
+    for r in records:
+        props = r["props"]
+        caller_imei, callee_imei = props["caller_imei"], props["callee_imei"]
+        if not (caller_imei or callee_imei) or r["line"] in refused:
+            continue
+        when = props["start_time"]
+        for imei, phone in ((caller_imei, r["caller"]), (callee_imei, r["callee"])):
+            if not imei:
+                continue
+            seen = found.get((phone.number, imei))
+            if seen is None:
+                found[(phone.number, imei)] = [when, when, r["line"]]
+            elif when < seen[0]:
+                seen[0] = when
+            elif when > seen[1]:
+                seen[1] = when
+    return found
+
+
 class BatchWriter:
     """Turns batches of canonical records of one kind into transactions, and keeps per-load state."""
 
@@ -136,17 +158,14 @@ class BatchWriter:
     def prepare(self, records: list[Record]) -> Callable[[], ingest.BatchResult]:
         """Do the Python work of a batch that depends on no earlier batch, and return what writes it.
 
-        ``load_file`` prepares a batch in the reading thread while earlier batches are written: for
-        calls, the writer thread's own Python work set the pace (about 17 CPU-seconds per million).
+        ``load_file`` prepares a batch in the reading thread while earlier batches are written, so
+        that the writer thread does little besides waiting on Neo4j (for calls; the other kinds
+        still do their work in the writer).
         """
         if self.kind == "calls":
             return self._prepare_calls(records)
         write: Callable[[list[Record]], ingest.BatchResult] = getattr(self, "_" + self.kind)
         return lambda: write(records)
-
-    def write(self, records: list[Record]) -> list[tuple[int, str]]:
-        """Write one batch; return the (line, reason) of rows refused by the graph."""
-        return self.run(self.prepare(records))
 
     def run(self, job: Callable[[], ingest.BatchResult]) -> list[tuple[int, str]]:
         """Write one prepared batch; return the (line, reason) of rows refused by the graph."""
@@ -317,26 +336,15 @@ class BatchWriter:
         kept = self._dedupe(records, "call_id", ("caller", "callee", "start_time"))
         phones: dict[str, dict[str, Any]] = {}
         devices: dict[str, dict[str, Any]] = {}
-        found: dict[tuple[str, str], list[Any]] = {}  # (number, imei) -> [first, last, line]
         for r in kept:
-            props = r["props"]
-            when = props["start_time"]
             for side in ("caller", "callee"):
                 phone = r[side]
                 if phone.number not in phones:
                     phones[phone.number] = _phone_row(phone)
-                imei = props[side + "_imei"]
-                if not imei:
-                    continue
-                if imei not in devices:
+                imei = r["props"][side + "_imei"]
+                if imei and imei not in devices:
                     devices[imei] = {"imei": imei, "luhn_ok": r[side + "_luhn"]}
-                seen = found.get((phone.number, imei))
-                if seen is None:
-                    found[(phone.number, imei)] = [when, when, r["line"]]
-                elif when < seen[0]:
-                    seen[0] = when
-                elif when > seen[1]:
-                    seen[1] = when
+        found = _handset_pairs(kept, set())
         events = [
             {
                 "line": r["line"],
@@ -348,33 +356,11 @@ class BatchWriter:
         ]
         spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # the links of the last call
 
-        def pairs(refused: set[int]) -> dict[tuple[str, str], list[Any]]:
-            """The batch's phone–handset pairs, without the calls of refused lines."""
-            if not refused:
-                return found
-            kept_pairs: dict[tuple[str, str], list[Any]] = {}
-            for r in kept:
-                props = r["props"]
-                if r["line"] in refused:
-                    continue
-                when = props["start_time"]
-                for imei, phone in ((props["caller_imei"], r["caller"]), (props["callee_imei"], r["callee"])):
-                    if not imei:
-                        continue
-                    seen = kept_pairs.get((phone.number, imei))
-                    if seen is None:
-                        kept_pairs[(phone.number, imei)] = [when, when, r["line"]]
-                    elif when < seen[0]:
-                        seen[0] = when
-                    elif when > seen[1]:
-                        seen[1] = when
-            return kept_pairs
-
         def links(refused: set[int]) -> list[dict[str, Any]]:
             # Runs in the writer: it compares with the spans earlier batches of this load wrote.
             spans.clear()
             changed = []
-            for key, (first, last, line) in pairs(refused).items():
+            for key, (first, last, line) in (_handset_pairs(kept, refused) if refused else found).items():
                 span = self.device_spans.get(key)
                 if span is not None and span[0] <= first and last <= span[1]:
                     continue  # this load already wrote this link with a span that covers the batch's
@@ -397,9 +383,7 @@ class BatchWriter:
 
         def write() -> ingest.BatchResult:
             result = self.calls.write(batch)
-            self.device_spans.update(
-                spans
-            )  # once written: a batch redone after a refusal computes them again
+            self.device_spans.update(spans)  # once written (a batch redone after a refusal recomputes them)
             return result
 
         return write

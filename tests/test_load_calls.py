@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from graph import ingest
 from graph.connection import Graph
 from graph.errors import InputError
 from graph.settings import Settings
@@ -245,3 +248,32 @@ def test_batches_of_two_rows_written_two_at_a_time(
     assert link["last"].to_native().isoformat() == "2025-03-01T11:00:00-05:00"
     rows = empty_graph.read("MATCH ()-[c:CALLED]->() RETURN c.row AS row ORDER BY row")
     assert [r["row"] for r in rows] in ([2, 3, 5, 6], [2, 4, 5, 6])  # line 3 or its repeat, line 4
+
+
+def test_a_load_restores_the_thread_switch_interval(
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A load shortens Python's thread switch interval (process-wide) and must give it back, also
+    # when it stops half-way.
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    run = pipeline.BatchWriter.run
+
+    def spy(self: pipeline.BatchWriter, job: Callable[[], ingest.BatchResult]) -> list[tuple[int, str]]:
+        seen.append(sys.getswitchinterval())
+        return run(self, job)
+
+    monkeypatch.setattr(pipeline.BatchWriter, "run", spy)
+    load_file(empty_graph, "calls", path, region="CO", progress=False)
+    assert seen and all(s == pytest.approx(pipeline.SWITCH_INTERVAL_S) for s in seen)
+    assert sys.getswitchinterval() == before
+
+    def stop(self: pipeline.BatchWriter, job: Callable[[], ingest.BatchResult]) -> list[tuple[int, str]]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.BatchWriter, "run", stop)
+    with pytest.raises(KeyboardInterrupt):
+        load_file(empty_graph, "calls", path, region="CO", progress=False)
+    assert sys.getswitchinterval() == before

@@ -573,13 +573,15 @@ def call_rows(events: Sequence[Mapping[str, Any]]) -> BulkRows:
     columns = _CALL_COLUMN_VALUES
     return BulkRows(
         [
-            e["caller"],
-            e["callee"],
-            e["props"]["start_time"].isoformat(),  # text: the driver's datetime conversion is slow
-            e["line"],
-            *columns(e["props"]),
+            [
+                e["caller"],
+                e["callee"],
+                e["props"]["start_time"].isoformat(),  # text: the driver's datetime conversion is slow
+                e["line"],
+                *columns(e["props"]),
+            ]
+            for e in events
         ]
-        for e in events
     )
 
 
@@ -738,7 +740,7 @@ class CallWriter:
         self.device_ids.update(new_devices)
         present, conflicts = _existing_events(self.graph, Events(EVENT_KINDS["calls"], events))
         new = [i for i, e in enumerate(events) if int(e["line"]) not in present]
-        new_events, new_rows = [events[i] for i in new], BulkRows(batch.rows[i] for i in new)
+        new_events, new_rows = [events[i] for i in new], BulkRows([batch.rows[i] for i in new])
         batch_links = batch.links({int(c["line"]) for c in conflicts})
 
         def create(tx: neo4j.ManagedTransaction) -> BatchResult:

@@ -170,7 +170,10 @@ def extra_name(column: str) -> str:
 
 
 def _extras(kind: Kind, row: dict[str, str]) -> dict[str, str]:
-    return {extra_name(k): clean_text(v) for k, v in row.items() if k not in kind.known and v.strip()}
+    known = kind.known
+    if known.issuperset(row):  # the usual row: every column is one the kind knows
+        return {}
+    return {extra_name(k): clean_text(v) for k, v in row.items() if k not in known and v.strip()}
 
 
 def _get(row: dict[str, str], column: str) -> str | None:

@@ -38,7 +38,8 @@ BATCH_ROWS = 5_000
 # merge shared accounts batch after batch, and write one at a time). Calls can go two at a time, but on
 # the medium demo (phones already used by arrests and identifiers, numbers called by everyone) two
 # batches deadlocked 4 to 6 times per load, each retry waiting 1-2 s: calls 11.6-14.8 s against
-# 8.5-9.8 s one at a time. On a file of fresh numbers two were at best slightly faster.
+# 8.5-9.8 s one at a time. On a file of fresh numbers two were at best slightly faster, and with
+# 5,000-row batches no faster (200,000 calls: 13.2-13.9 s two at a time, 12.4-14.2 s one at a time).
 IN_FLIGHT = {"calls": 1}
 
 

@@ -277,3 +277,27 @@ def test_a_load_restores_the_thread_switch_interval(
     with pytest.raises(KeyboardInterrupt):
         load_file(empty_graph, "calls", path, region="CO", progress=False)
     assert sys.getswitchinterval() == before
+
+
+def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Automatic collection is paused during a load; generation-1 collections run every
+    # GC_EVERY_BATCHES batches (one row per batch here); automatic collection is on again afterwards.
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
+    monkeypatch.setattr(pipeline, "GC_EVERY_BATCHES", 2)
+    collections: list[tuple[int, bool]] = []
+    real_collect = pipeline.gc.collect
+
+    def spy(generation: int = 2) -> int:
+        collections.append((generation, pipeline.gc.isenabled()))
+        return real_collect(generation)
+
+    monkeypatch.setattr(pipeline.gc, "collect", spy)
+    assert pipeline.gc.isenabled()
+    summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
+    batches = summary.rows_read  # one row per batch
+    assert collections == [(1, False)] * (batches // 2)
+    assert pipeline.gc.isenabled()

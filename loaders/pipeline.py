@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +42,10 @@ BATCH_ROWS = 5_000
 # 8.5-9.8 s one at a time. On a file of fresh numbers two were at best slightly faster, and with
 # 5,000-row batches no faster (200,000 calls: 13.2-13.9 s two at a time, 12.4-14.2 s one at a time).
 IN_FLIGHT = {"calls": 1}
+# Batches read, prepared and queued for the writer beyond those being written: the reading thread is
+# faster on average but not batch by batch (a burst of new phone spellings to parse), and with none
+# queued the writer waited 5.9 s for it during a one-million-call load.
+QUEUED_AHEAD = 2
 
 
 @dataclass
@@ -603,6 +608,17 @@ def load_file(
         task = bar.add_task(f"{kind} {path.name}", total=None, rate=0.0, rejected=0)
         pending: deque[tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]] = deque()
 
+        stopped = threading.Event()  # set when the load fails: batches still queued are not written
+
+        def write(job: Callable[[], ingest.BatchResult]) -> list[tuple[int, str]]:
+            if stopped.is_set():
+                return []
+            try:
+                return writer.run(job)
+            except BaseException:
+                stopped.set()
+                raise
+
         def settle(batch: tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]) -> None:
             future, records, raw_by_line = batch
             refused = future.result()
@@ -614,28 +630,34 @@ def load_file(
             for line, reason in sorted(refused):
                 rejects.add(raw_by_line[line], reason)
 
-        for chunk in batched(_parsed(table, kind, mapping, ctx), BATCH_ROWS):
-            records: list[Record] = []
-            raw_by_line: dict[int, RawRow] = {}
-            for raw, outcome in chunk:
-                rows_read += 1
-                if isinstance(outcome, str):
-                    rejects.add(raw, outcome)
-                else:
-                    records.append(outcome)
-                    raw_by_line[raw.line] = raw
-            # Prepared before waiting for the writer, collected after handing it the batch: the
-            # writer (and so Neo4j) waits on neither.
-            job = writer.prepare(records) if records else None
-            if len(pending) == in_flight:
+        try:
+            for chunk in batched(_parsed(table, kind, mapping, ctx), BATCH_ROWS):
+                records: list[Record] = []
+                raw_by_line: dict[int, RawRow] = {}
+                for raw, outcome in chunk:
+                    rows_read += 1
+                    if isinstance(outcome, str):
+                        rejects.add(raw, outcome)
+                    else:
+                        records.append(outcome)
+                        raw_by_line[raw.line] = raw
+                # Prepared before waiting for the writer, collected after handing it the batch: the
+                # writer (and so Neo4j) waits on neither.
+                job = writer.prepare(records) if records else None
+                if len(pending) == in_flight + QUEUED_AHEAD:
+                    settle(pending.popleft())
+                if job is not None:
+                    pending.append((pool.submit(write, job), records, raw_by_line))
+                collect_garbage()
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
+            while pending:
                 settle(pending.popleft())
-            if job is not None:
-                pending.append((pool.submit(writer.run, job), records, raw_by_line))
-            collect_garbage()
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
-        while pending:
-            settle(pending.popleft())
+        except BaseException:
+            stopped.set()
+            for future, _, _ in pending:
+                future.cancel()
+            raise
         bar.update(task, rejected=rejects.count)
     seconds = time.perf_counter() - started
     rows_rejected = rejects.count

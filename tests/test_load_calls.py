@@ -6,8 +6,10 @@ import csv
 import gzip
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -301,3 +303,25 @@ def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
     batches = summary.rows_read  # one row per batch
     assert collections == [(1, False)] * (batches // 2)
     assert pipeline.gc.isenabled()
+
+
+def test_batches_queued_behind_a_failed_write_are_not_written(
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reading thread queues prepared batches ahead of the writer (QUEUED_AHEAD); when a write
+    # fails, those queued batches are cancelled, not written after the failure.
+    path = tmp_path / "calls.csv"
+    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
+    monkeypatch.setattr(pipeline, "QUEUED_AHEAD", 2)
+    started: list[int] = []
+
+    def fail_first(self: pipeline.BatchWriter, job: Callable[[], ingest.BatchResult]) -> list[Any]:
+        started.append(1)
+        time.sleep(0.5)  # the reading thread queues the next batches meanwhile
+        raise InputError("disk full on the database server")
+
+    monkeypatch.setattr(pipeline.BatchWriter, "run", fail_first)
+    with pytest.raises(InputError, match="disk full"):
+        load_file(empty_graph, "calls", path, region="CO", progress=False)
+    assert started == [1]

@@ -43,9 +43,15 @@ def _rejects(path: Path) -> dict[int, str]:
         return {int(row["line"]): row["reason"] for row in csv.DictReader(handle)}
 
 
-def test_calls_counts_and_rejects(empty_graph: Graph, tmp_path: Path) -> None:
+def copy_of_calls(tmp_path: Path) -> Path:
+    """A copy of the calls fixture in ``tmp_path`` (a load writes its rejects file beside the file)."""
     path = tmp_path / "calls.csv"
     path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    return path
+
+
+def test_calls_counts_and_rejects(empty_graph: Graph, tmp_path: Path) -> None:
+    path = copy_of_calls(tmp_path)
     summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
     # 10 rows: 5 rejected, 5 loaded, of which one is a repeat of another record
     assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected, summary.duplicates) == (
@@ -87,8 +93,7 @@ def test_handset_first_and_last_seen(empty_graph: Graph) -> None:
 
 
 def test_reload_of_calls_changes_nothing(empty_graph: Graph, tmp_path: Path) -> None:
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    path = copy_of_calls(tmp_path)
     load_file(empty_graph, "calls", path, region="CO", progress=False)
     before = snapshot(empty_graph)
     again = load_file(empty_graph, "calls", path, region="CO", progress=False)
@@ -161,8 +166,7 @@ def test_missing_columns_stop_before_any_write(empty_graph: Graph, tmp_path: Pat
 def test_strict_loads_nothing_and_cli_reports_one_line(
     empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
 ) -> None:
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    path = copy_of_calls(tmp_path)
     env = server_env(neo4j_settings.home, neo4j_settings.port)
     proc = run_cli(["load", "calls", str(path), "--region", "CO", "--strict"], env)
     assert proc.returncode == 6, proc.stderr
@@ -235,8 +239,7 @@ def test_batches_of_two_rows_written_two_at_a_time(
     # so the uniqueness constraint refuses it and its batch is checked: nothing is written twice.
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 2)
     monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", 2)
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    path = copy_of_calls(tmp_path)
     summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
     assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (10, 5, 5)
     assert counts(empty_graph) == (CALLS_NODES, CALLS_RELS)
@@ -257,8 +260,7 @@ def test_a_load_restores_the_thread_switch_interval(
 ) -> None:
     # A load shortens Python's thread switch interval (process-wide) and must give it back, also
     # when it stops half-way.
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    path = copy_of_calls(tmp_path)
     before = sys.getswitchinterval()
     seen: list[float] = []
     run = pipeline.BatchWriter.run
@@ -286,8 +288,7 @@ def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
 ) -> None:
     # Automatic collection is paused during a load; generation-1 collections run every
     # GC_EVERY_BATCHES batches (one row per batch here); automatic collection is on again afterwards.
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
     monkeypatch.setattr(pipeline, "GC_EVERY_BATCHES", 2)
     collections: list[tuple[int, bool]] = []
@@ -310,8 +311,7 @@ def test_batches_queued_behind_a_failed_write_are_not_written(
 ) -> None:
     # The reading thread queues prepared batches ahead of the writer (QUEUED_AHEAD); when a write
     # fails, those queued batches are cancelled, not written after the failure.
-    path = tmp_path / "calls.csv"
-    path.write_bytes((FIXTURES / "calls.csv").read_bytes())
+    path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
     monkeypatch.setattr(pipeline, "QUEUED_AHEAD", 2)
     started: list[int] = []

@@ -654,9 +654,7 @@ def load_file(
             while pending:
                 settle(pending.popleft())
         except BaseException:
-            stopped.set()
-            for future, _, _ in pending:
-                future.cancel()
+            stopped.set()  # the writer skips the batches still queued
             raise
         bar.update(task, rejected=rejects.count)
     seconds = time.perf_counter() - started

@@ -310,7 +310,7 @@ def test_batches_queued_behind_a_failed_write_are_not_written(
     empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The reading thread queues prepared batches ahead of the writer (QUEUED_AHEAD); when a write
-    # fails, those queued batches are cancelled, not written after the failure.
+    # fails, those queued batches are skipped, not written after the failure.
     path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
     monkeypatch.setattr(pipeline, "QUEUED_AHEAD", 2)

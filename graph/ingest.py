@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from datetime import datetime
 from typing import Any, LiteralString
 
 import neo4j
@@ -300,7 +300,6 @@ RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
 # list items after the two ends, time and row.
 CALL_COLUMNS = ("call_id", "duration_s", "call_type", "caller_imei", "callee_imei", "caller_cell",
                 "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
-_CALL_COLUMN_VALUES = itemgetter(*CALL_COLUMNS)
 CREATE_CALLS = """
 UNWIND $events AS r
 MATCH (a:Phone) WHERE elementId(a) = $ends[r[0]]
@@ -537,20 +536,20 @@ CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 CHECKED_ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
+@dataclass
 class CallBatch:
-    """One batch of calls, prepared ahead of its write (see ``call_rows``): the rows of the phone and
-    device merges (every phone and device of the batch: the writer merges those its load has not
-    merged yet, see ``CallWriter.phone_ids`` and ``device_ids``, and maps all of them to their
-    element ids for the creates), the events (rows with ``line``,
-    ``caller``, ``callee`` and ``props``), their ``rows`` for ``CREATE_CALLS`` (one per event, in the
-    same order), and ``links``, which returns the ``IN_DEVICE`` links of the batch given its refused
-    lines (rows with ``number``, ``imei``, ``first_seen``, ``last_seen``, ``source_row``)."""
+    """One batch of calls, prepared ahead of its write: the rows of the phone and device merges (every
+    phone and device of the batch: the writer merges those its load has not merged yet, see
+    ``CallWriter.phone_ids`` and ``device_ids``, and maps all of them to their element ids for the
+    creates), the ``rows`` of ``CREATE_CALLS`` (see ``call_rows``), the ``extras`` of the calls that
+    have extra properties (``{"id", "extra"}``), and ``links``, which returns the ``IN_DEVICE`` links
+    of the batch given its refused lines (rows with ``number``, ``imei``, ``first_seen``,
+    ``last_seen``, ``source_row``)."""
 
     phones: list[dict[str, Any]]
     devices: list[dict[str, Any]]
-    events: list[dict[str, Any]]
     rows: list[list[Any]]
+    extras: list[dict[str, Any]]
     links: Callable[[set[int]], list[dict[str, Any]]]
 
 
@@ -566,23 +565,33 @@ class BulkRows(list[Any]):
         return f"<{len(self)} rows>"
 
 
-def call_rows(events: Sequence[Mapping[str, Any]]) -> BulkRows:
-    """The list rows of ``CREATE_CALLS`` for ``events``: both ends by number (the query finds their
-    element ids in ``$ends``), the time, the line, then the ``CALL_COLUMNS``. Built in the reading
-    thread while an earlier batch is written; the writer sends them as they are."""
-    columns = _CALL_COLUMN_VALUES
-    return BulkRows(
-        [
-            [
-                e["caller"],
-                e["callee"],
-                e["props"]["start_time"].isoformat(),  # text: the driver's datetime conversion is slow
-                e["line"],
-                *columns(e["props"]),
-            ]
-            for e in events
-        ]
-    )
+def call_rows(
+    callers: Sequence[str],
+    callees: Sequence[str],
+    start_times: Sequence[datetime],
+    lines: Sequence[int],
+    columns: Mapping[str, Sequence[Any]],
+) -> BulkRows:
+    """The list rows of ``CREATE_CALLS``, one per call: both ends by number (the query finds their
+    element ids in ``$ends``), the time as ISO text, the line, then ``columns[c]`` for each of the
+    ``CALL_COLUMNS``. Built column by column in the reading thread while an earlier batch is written;
+    the writer sends them as they are."""
+    times = map(datetime.isoformat, start_times)  # text: the driver's datetime conversion is slow
+    values = (columns[c] for c in CALL_COLUMNS)
+    return BulkRows(map(list, zip(callers, callees, times, lines, *values, strict=True)))
+
+
+def _call_events(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """The events of ``call_rows`` in the form ``_existing_events`` compares (the checked path)."""
+    return [
+        {
+            "line": r[3],
+            "caller": r[0],
+            "callee": r[1],
+            "props": {"call_id": r[4], "start_time": datetime.fromisoformat(r[2])},
+        }
+        for r in rows
+    ]
 
 
 def _constraint_failed(exc: BaseException) -> bool:
@@ -663,20 +672,20 @@ class CallWriter:
         self,
         tx: neo4j.ManagedTransaction,
         batch: CallBatch,
-        events: list[dict[str, Any]],
         call_rows: list[list[Any]],
+        extras: list[dict[str, Any]],
         links: list[dict[str, Any]],
         phone_ids: Mapping[str, str],
         device_ids: Mapping[str, str],
         result: BatchResult,
     ) -> None:
-        """Create the calls of ``events`` (their ``call_rows``) and their extras, then merge ``links``.
+        """Create the calls of ``call_rows`` and their ``extras``, then merge ``links``.
 
         The rows name their phones by number; ``$ends`` maps the batch's numbers to element ids (and
         ``$devices`` its IMEIs), so the rows travel as prepared, with no per-row copy in the writer.
         """
         ends = {p["number"]: phone_ids[p["number"]] for p in batch.phones}
-        if events:
+        if call_rows:
             params = {**self.common, "events": call_rows, "ends": ends}
             created = tx.run(CREATE_CALLS, params).consume().counters
             if created.relationships_created != len(call_rows):
@@ -686,12 +695,6 @@ class CallWriter:
                     "load the file again",
                 )
             result.relationships_created += created.relationships_created
-            kind, named = EVENT_KINDS["calls"], len(CALL_COLUMNS) + 1  # a call's props name all of them
-            extras = [
-                x
-                for x in (_extras_params(kind, e) for e in events if len(e["props"]) > named)
-                if x is not None
-            ]
             if extras:
                 tx.run(SET_CALL_EXTRAS, {**self.common, "extras": extras}).consume()
         if links:
@@ -704,7 +707,7 @@ class CallWriter:
             result.relationships_created += made.relationships_created
 
     def _write_unchecked(self, batch: CallBatch) -> BatchResult:
-        phones, devices, events = self._new_nodes(batch)
+        phones, devices = self._new_nodes(batch)
         batch_links = batch.links(set())
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
@@ -712,7 +715,7 @@ class CallWriter:
             new_phones, new_devices = self._merge_nodes(tx, phones, devices, result)
             phone_ids = {**self.phone_ids, **new_phones} if new_phones else self.phone_ids
             device_ids = {**self.device_ids, **new_devices} if new_devices else self.device_ids
-            self._create(tx, batch, events, batch.rows, batch_links, phone_ids, device_ids, result)
+            self._create(tx, batch, batch.rows, batch.extras, batch_links, phone_ids, device_ids, result)
             return result, new_phones, new_devices
 
         result, new_phones, new_devices = self.graph.transaction(work)
@@ -720,16 +723,14 @@ class CallWriter:
         self.device_ids.update(new_devices)
         return result
 
-    def _new_nodes(
-        self, batch: CallBatch
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        """The batch's phones and devices that this load has not merged yet, and its events."""
+    def _new_nodes(self, batch: CallBatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The batch's phones and devices that this load has not merged yet."""
         phones = [p for p in batch.phones if p["number"] not in self.phone_ids]
         devices = [d for d in batch.devices if d["imei"] not in self.device_ids]
-        return phones, devices, batch.events
+        return phones, devices
 
     def _write_checked(self, batch: CallBatch) -> BatchResult:
-        phones, devices, events = self._new_nodes(batch)
+        phones, devices = self._new_nodes(batch)
 
         def merge(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
             result = BatchResult()
@@ -738,15 +739,17 @@ class CallWriter:
         merged, new_phones, new_devices = self.graph.transaction(merge)
         self.phone_ids.update(new_phones)
         self.device_ids.update(new_devices)
-        present, conflicts = _existing_events(self.graph, Events(EVENT_KINDS["calls"], events))
-        new = [i for i, e in enumerate(events) if int(e["line"]) not in present]
-        new_events, new_rows = [events[i] for i in new], BulkRows([batch.rows[i] for i in new])
+        events = Events(EVENT_KINDS["calls"], _call_events(batch.rows))
+        present, conflicts = _existing_events(self.graph, events)
+        new_rows = BulkRows([row for row in batch.rows if int(row[3]) not in present])
+        new_ids = {row[4] for row in new_rows}
+        new_extras = [x for x in batch.extras if x["id"] in new_ids]
         batch_links = batch.links({int(c["line"]) for c in conflicts})
 
         def create(tx: neo4j.ManagedTransaction) -> BatchResult:
             result = BatchResult(conflicts=conflicts, nodes_created=merged.nodes_created)
             ids = (self.phone_ids, self.device_ids)
-            self._create(tx, batch, new_events, new_rows, batch_links, *ids, result)
+            self._create(tx, batch, new_rows, new_extras, batch_links, *ids, result)
             return result
 
         return self.graph.transaction(create)

@@ -169,7 +169,8 @@ def extra_name(column: str) -> str:
     return "x_" + (re.sub(r"[^0-9a-z]+", "_", value_key(column)).strip("_") or "column")
 
 
-def _extras(kind: Kind, row: dict[str, str]) -> dict[str, str]:
+def extras(kind: Kind, row: dict[str, str]) -> dict[str, str]:
+    """The row's values in columns the kind does not know, by their ``extra_name``."""
     known = kind.known
     if known.issuperset(row):  # the usual row: every column is one the kind knows
         return {}
@@ -184,19 +185,27 @@ def _get(row: dict[str, str], column: str) -> str | None:
     return value or None
 
 
-def _need(row: dict[str, str], column: str) -> str:
-    value = _get(row, column)
-    if value is None:
+def required(value: str | None, column: str) -> str:
+    """A required cell's value, stripped; BadValue ``missing COLUMN`` when it is absent or blank."""
+    if value is None or not (value := value.strip()):
         raise BadValue(f"missing {column}")
     return value
 
 
-def _opt(row: dict[str, str], column: str, convert: Callable[[str], Any]) -> Any:
-    value = row.get(column)  # _get, inlined: eight of these run per call record
+def optional(value: str | None, convert: Callable[[str], Any]) -> Any:
+    """An optional cell's value converted after stripping; None when it is absent or blank."""
     if value is None:
         return None
     value = value.strip()
     return convert(value) if value else None
+
+
+def _need(row: dict[str, str], column: str) -> str:
+    return required(row.get(column), column)
+
+
+def _opt(row: dict[str, str], column: str, convert: Callable[[str], Any]) -> Any:
+    return optional(row.get(column), convert)
 
 
 def _word(table: dict[str, str], what: str) -> Callable[[str], str]:
@@ -222,7 +231,8 @@ def _float_in(low: float, high: float, what: str) -> Callable[[str], float]:
     return convert
 
 
-def _duration(value: str) -> int:
+def duration(value: str) -> int:
+    """Whole seconds from "75", "75.0", "1:15" or "0:01:15"."""
     parts = value.split(":")
     try:
         if len(parts) in (2, 3):
@@ -284,13 +294,19 @@ def arrest_record(row: dict[str, str], ctx: Context) -> Record:
         "longitude": _opt(row, "longitude", _float_in(-180, 180, "longitude")),
         "phones": [normalize_phone(p, ctx.region) for p in _opt(row, "phones", split_list) or []],
         "accounts": [normalize_account(a) for a in _opt(row, "accounts", split_list) or []],
-        "extra": _extras(kind, row),
+        "extra": extras(kind, row),
     }
 
 
-_CALL_TYPE = _word(CALL_TYPES, "call_type")
-_CALLER_LAT = _float_in(-90, 90, "caller_lat")
-_CALLER_LON = _float_in(-180, 180, "caller_lon")
+CALL_TYPE = _word(CALL_TYPES, "call_type")
+CALLER_LAT = _float_in(-90, 90, "caller_lat")
+CALLER_LON = _float_in(-180, 180, "caller_lon")
+
+
+def call_digest(props: Record, caller: str, callee: str) -> str:
+    """The id of a call record without ``call_id``: a digest of its ends and properties."""
+    start = props["start_time"]
+    return digest("C-", {**props, "caller": caller, "callee": callee, "start_time": start.isoformat()})
 
 
 def call_record(row: dict[str, str], ctx: Context) -> Record:
@@ -304,24 +320,18 @@ def call_record(row: dict[str, str], ctx: Context) -> Record:
     callee_imei = _opt(row, "callee_imei", normalize_imei)
     props: Record = {  # every column, None when empty: graph.ingest.CallWriter counts on it
         "start_time": start,
-        "duration_s": _opt(row, "duration_s", _duration),
-        "call_type": _opt(row, "call_type", _CALL_TYPE),
+        "duration_s": _opt(row, "duration_s", duration),
+        "call_type": _opt(row, "call_type", CALL_TYPE),
         "caller_imei": caller_imei[0] if caller_imei else None,
         "callee_imei": callee_imei[0] if callee_imei else None,
         "caller_cell": _opt(row, "caller_cell", clean_text),
         "callee_cell": _opt(row, "callee_cell", clean_text),
-        "caller_lat": _opt(row, "caller_lat", _CALLER_LAT),
-        "caller_lon": _opt(row, "caller_lon", _CALLER_LON),
-        **_extras(kind, row),
+        "caller_lat": _opt(row, "caller_lat", CALLER_LAT),
+        "caller_lon": _opt(row, "caller_lon", CALLER_LON),
+        **extras(kind, row),
     }
     call_id = _get(row, "call_id")
-    props["call_id"] = (
-        clean_text(call_id)
-        if call_id
-        else digest(
-            "C-", {**props, "caller": caller.number, "callee": callee.number, "start_time": start.isoformat()}
-        )
-    )
+    props["call_id"] = clean_text(call_id) if call_id else call_digest(props, caller.number, callee.number)
     return {
         "caller": caller,
         "callee": callee,
@@ -358,7 +368,7 @@ def identifier_record(row: dict[str, str], ctx: Context) -> Record:
     valid_to = _opt(row, "valid_to", lambda v: normalize_date(v, ctx.mapping.date_format))
     if valid_from and valid_to and valid_to < valid_from:
         raise BadValue(f"valid_to {valid_to} is before valid_from {valid_from}")
-    extra = _extras(kind, row)
+    extra = extras(kind, row)
     note = _opt(row, "source", clean_text)
     if note:
         extra["reported_by"] = note
@@ -391,7 +401,7 @@ def transfer_record(row: dict[str, str], ctx: Context) -> Record:
         "currency": normalize_currency(_need(row, "currency")),
         "channel": channel,
         "reference": _opt(row, "reference", clean_text),
-        **_extras(kind, row),
+        **extras(kind, row),
     }
     tx_id = _get(row, "transaction_id")
     props["transaction_id"] = (

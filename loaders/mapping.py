@@ -48,10 +48,15 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical column -> raw -> canonical
     text: str = ""  # canonical JSON of the mapping (stored on the Source, hashed into its id)
 
+    @property
+    def is_identity(self) -> bool:
+        """Whether rows keep their columns and values as they are (no renames, constants or translations)."""
+        return not (self.columns or self.constants or self.values)
+
     def rename(self, row: dict[str, str]) -> dict[str, str]:
         """The row with canonical column names, constants filled in and values translated."""
-        if not (self.columns or self.constants or self.values):
-            return row  # the identity mapping (no --map): nothing to rename, fill in or translate
+        if self.is_identity:
+            return row  # no --map: nothing to rename, fill in or translate
         out: dict[str, str] = {}
         for column, value in row.items():
             out[self.columns.get(column, column)] = value

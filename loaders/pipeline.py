@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,12 @@ from graph import ingest
 from graph.connection import Graph, batched
 from graph.errors import InputError
 from graph.migrations import migrate
+from loaders.call_columns import CallColumns, CallNormaliser
 from loaders.kinds import KINDS, Context, Record, check_columns, to_record
 from loaders.mapping import Mapping, load_mapping
 from loaders.normalize import BadValue, PhoneNumber, country_name, zone
 from loaders.people import PersonResolver
-from loaders.readers import RawRow, Table, open_table
+from loaders.readers import RawRow, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
 
 # Rows per batch (one transaction each). Neo4j keeps a transaction's changes on its heap until the
@@ -46,6 +48,7 @@ IN_FLIGHT = {"calls": 1}
 # faster on average but not batch by batch (a burst of new phone spellings to parse), and with none
 # queued the writer waited 5.9 s for it during a one-million-call load.
 QUEUED_AHEAD = 2
+_number = attrgetter("number")
 
 
 @dataclass
@@ -98,19 +101,40 @@ def _check_region(region: str | None) -> str | None:
     return code
 
 
-def _parsed(table: Table, kind: str, mapping: Mapping, ctx: Context) -> Iterator[tuple[RawRow, Record | str]]:
-    """Each raw row with its canonical record, or the reason it is rejected."""
-    for raw in table.rows:
-        if raw.error is not None:
-            yield raw, raw.error
-            continue
-        try:
-            record = to_record(kind, mapping.rename(raw.values), ctx)
-        except BadValue as exc:
-            yield raw, str(exc)
-            continue
-        record["line"] = raw.line
-        yield raw, record
+Rejected = list[tuple[RawRow, str]]
+Batch = list[Record] | CallColumns  # the normalised records of one batch: calls come as columns
+Normaliser = Callable[[list[RawRow]], tuple[Batch, Rejected]]
+
+
+def normaliser(kind: str, mapping: Mapping, ctx: Context) -> Normaliser:
+    """What turns a batch of raw rows of ``kind`` into its records and its rejected rows (with reasons)."""
+    if kind == "calls":
+        return CallNormaliser(ctx, None if mapping.is_identity else mapping.rename)
+
+    def normalise(raws: list[RawRow]) -> tuple[Batch, Rejected]:
+        records: list[Record] = []
+        rejected: Rejected = []
+        for raw in raws:
+            if raw.error is not None:
+                rejected.append((raw, raw.error))
+                continue
+            try:
+                record = to_record(kind, mapping.rename(raw.values), ctx)
+            except BadValue as exc:
+                rejected.append((raw, str(exc)))
+                continue
+            record["line"] = raw.line
+            records.append(record)
+        return records, rejected
+
+    return normalise
+
+
+def _conflict_lines(batch: Batch) -> list[int]:
+    """Lines of records repeating an earlier record id of their batch with other content."""
+    if isinstance(batch, CallColumns):
+        return batch.conflict_lines
+    return [r["line"] for r in batch if r.get("conflict")]
 
 
 # -- batch builders: records -> ordered write steps ---------------------------------------------
@@ -124,21 +148,29 @@ def _countries(codes: set[str]) -> list[dict[str, str]]:
     return [{"code": c, "name": country_name(c)} for c in sorted(codes)]
 
 
-def _handset_pairs(records: list[Record], refused: set[int]) -> dict[tuple[str, str], list[Any]]:
+def _handset_pairs(
+    calls: CallColumns, numbers: tuple[list[str], list[str]], refused: set[int]
+) -> dict[tuple[str, str], list[Any]]:
     """The (number, IMEI) pairs that call records show, each with [first seen, last seen, first line]."""
     found: dict[tuple[str, str], list[Any]] = {}
-    for r in records:
-        props = r["props"]
-        caller_imei, callee_imei = props["caller_imei"], props["callee_imei"]
-        if not (caller_imei or callee_imei) or r["line"] in refused:
+    props = calls.properties
+    for line, when, caller, caller_imei, callee, callee_imei in zip(
+        calls.lines,
+        calls.start_time,
+        numbers[0],
+        props["caller_imei"],
+        numbers[1],
+        props["callee_imei"],
+        strict=True,
+    ):
+        if not (caller_imei or callee_imei) or line in refused:
             continue
-        when = props["start_time"]
-        for imei, phone in ((caller_imei, r["caller"]), (callee_imei, r["callee"])):
+        for imei, number in ((caller_imei, caller), (callee_imei, callee)):
             if not imei:
                 continue
-            seen = found.get((phone.number, imei))
+            seen = found.get((number, imei))
             if seen is None:
-                found[(phone.number, imei)] = [when, when, r["line"]]
+                found[(number, imei)] = [when, when, line]
             elif when < seen[0]:
                 seen[0] = when
             elif when > seen[1]:
@@ -164,14 +196,14 @@ class BatchWriter:
     def row_ref(self, line: int) -> str:
         return f"{self.source_id}:{line}"
 
-    def prepare(self, records: list[Record]) -> Callable[[], ingest.BatchResult]:
+    def prepare(self, records: Batch) -> Callable[[], ingest.BatchResult]:
         """Do the Python work of a batch that depends on no earlier batch, and return what writes it.
 
         ``load_file`` prepares a batch in the reading thread while earlier batches are written, so
         that the writer thread does little besides waiting on Neo4j (for calls; the other kinds
         still do their work in the writer).
         """
-        if self.kind == "calls":
+        if isinstance(records, CallColumns):
             return self._prepare_calls(records)
         write: Callable[[list[Record]], ingest.BatchResult] = getattr(self, "_" + self.kind)
         return lambda: write(records)
@@ -341,35 +373,52 @@ class BatchWriter:
                 r["conflict"] = True
         return kept
 
-    def _prepare_calls(self, records: list[Record]) -> Callable[[], ingest.BatchResult]:
-        kept = self._dedupe(records, "call_id", ("caller", "callee", "start_time"))
-        phones: dict[str, dict[str, Any]] = {}
-        devices: dict[str, dict[str, Any]] = {}
-        for r in kept:
-            for side in ("caller", "callee"):
-                phone = r[side]
-                if phone.number not in phones:
-                    phones[phone.number] = _phone_row(phone)
-                imei = r["props"][side + "_imei"]
-                if imei and imei not in devices:
-                    devices[imei] = {"imei": imei, "luhn_ok": r[side + "_luhn"]}
-        found = _handset_pairs(kept, set())
-        events = [
-            {
-                "line": r["line"],
-                "caller": r["caller"].number,
-                "callee": r["callee"].number,
-                "props": r["props"],
-            }
-            for r in kept
-        ]
+    def _dedupe_calls(self, calls: CallColumns) -> CallColumns:
+        """``_dedupe`` for a batch of calls (the same rules, on columns)."""
+        ids = calls.call_id
+        if len(set(ids)) == len(ids):
+            return calls
+        first: dict[str, int] = {}
+        kept = [True] * len(ids)
+        for i, rid in enumerate(ids):
+            j = first.setdefault(rid, i)
+            if j == i:
+                continue
+            kept[i] = False
+            if (calls.caller[j], calls.callee[j], calls.start_time[j]) == (
+                calls.caller[i],
+                calls.callee[i],
+                calls.start_time[i],
+            ):
+                self.duplicates += 1
+            else:
+                calls.conflict_lines.append(calls.lines[i])
+        return calls.keep(kept)
+
+    def _prepare_calls(self, batch: CallColumns) -> Callable[[], ingest.BatchResult]:
+        calls = self._dedupe_calls(batch)
+        numbers = (list(map(_number, calls.caller)), list(map(_number, calls.callee)))
+        # Each number's first PhoneNumber (a dict keeps the last value given for a key: hence reversed).
+        ends = calls.caller + calls.callee
+        phones = dict(zip(reversed(numbers[0] + numbers[1]), reversed(ends), strict=True))
+        props = calls.properties
+        devices = dict(
+            zip(
+                reversed(props["caller_imei"] + props["callee_imei"]),
+                reversed(calls.caller_luhn + calls.callee_luhn),
+                strict=True,
+            )
+        )
+        devices.pop(None, None)
+        found = _handset_pairs(calls, numbers, set())
         spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # the links of the last call
 
         def links(refused: set[int]) -> list[dict[str, Any]]:
             # Runs in the writer: it compares with the spans earlier batches of this load wrote.
             spans.clear()
             changed = []
-            for key, (first, last, line) in (_handset_pairs(kept, refused) if refused else found).items():
+            pairs = _handset_pairs(calls, numbers, refused) if refused else found
+            for key, (first, last, line) in pairs.items():
                 span = self.device_spans.get(key)
                 if span is not None and span[0] <= first and last <= span[1]:
                     continue  # this load already wrote this link with a span that covers the batch's
@@ -386,12 +435,21 @@ class BatchWriter:
                 )
             return changed
 
-        batch = ingest.CallBatch(
-            list(phones.values()), list(devices.values()), events, ingest.call_rows(events), links
+        extras = (
+            [{"id": i, "extra": x} for i, x in zip(calls.call_id, calls.extra, strict=True) if x]
+            if calls.extra is not None
+            else []
+        )
+        batch_ = ingest.CallBatch(
+            [_phone_row(p) for p in phones.values()],
+            [{"imei": imei, "luhn_ok": luhn} for imei, luhn in devices.items()],
+            ingest.call_rows(*numbers, calls.start_time, calls.lines, {"call_id": calls.call_id, **props}),
+            extras,
+            links,
         )
 
         def write() -> ingest.BatchResult:
-            result = self.calls.write(batch)
+            result = self.calls.write(batch_)
             self.device_spans.update(spans)  # once written (a batch redone after a refusal recomputes them)
             return result
 
@@ -578,13 +636,14 @@ def load_file(
     source_id = source_id_for(sha256, kind, mapping, region, tz_name, encoding or "")
     rejects_path = rejects_path_for(path)
 
+    normalise = normaliser(kind, mapping, ctx)
     if strict:
         with RejectWriter(rejects_path, table.columns) as rejects:
             rows_read = 0
-            for raw, outcome in _parsed(table, kind, mapping, ctx):
-                rows_read += 1
-                if isinstance(outcome, str):
-                    rejects.add(raw, outcome)
+            for chunk in batched(table.rows, BATCH_ROWS):
+                rows_read += len(chunk)
+                for raw, reason in normalise(chunk)[1]:
+                    rejects.add(raw, reason)
         if rejects.count:
             raise InputError(
                 f"{path.name}: {rejects.count} of {rows_read} rows are bad; --strict loaded nothing",
@@ -606,7 +665,7 @@ def load_file(
         _progress(progress, path.name) as bar,
     ):
         task = bar.add_task(f"{kind} {path.name}", total=None, rate=0.0, rejected=0)
-        pending: deque[tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]] = deque()
+        pending: deque[tuple[Future[list[tuple[int, str]]], Batch, list[RawRow]]] = deque()
 
         stopped = threading.Event()  # set when the load fails: batches still queued are not written
 
@@ -619,35 +678,31 @@ def load_file(
                 stopped.set()
                 raise
 
-        def settle(batch: tuple[Future[list[tuple[int, str]]], list[Record], dict[int, RawRow]]) -> None:
-            future, records, raw_by_line = batch
+        def settle(batch: tuple[Future[list[tuple[int, str]]], Batch, list[RawRow]]) -> None:
+            future, records, chunk = batch
             refused = future.result()
             refused += [
-                (r["line"], "record id repeats an earlier row of this batch with other content")
-                for r in records
-                if r.get("conflict")
+                (line, "record id repeats an earlier row of this batch with other content")
+                for line in _conflict_lines(records)
             ]
-            for line, reason in sorted(refused):
-                rejects.add(raw_by_line[line], reason)
+            if refused:
+                raw_by_line = {raw.line: raw for raw in chunk}
+                for line, reason in sorted(refused):
+                    rejects.add(raw_by_line[line], reason)
 
         try:
-            for chunk in batched(_parsed(table, kind, mapping, ctx), BATCH_ROWS):
-                records: list[Record] = []
-                raw_by_line: dict[int, RawRow] = {}
-                for raw, outcome in chunk:
-                    rows_read += 1
-                    if isinstance(outcome, str):
-                        rejects.add(raw, outcome)
-                    else:
-                        records.append(outcome)
-                        raw_by_line[raw.line] = raw
+            for chunk in batched(table.rows, BATCH_ROWS):
+                rows_read += len(chunk)
+                records, rejected = normalise(chunk)
+                for raw, reason in rejected:
+                    rejects.add(raw, reason)
                 # Prepared before waiting for the writer, collected after handing it the batch: the
                 # writer (and so Neo4j) waits on neither.
-                job = writer.prepare(records) if records else None
+                job = writer.prepare(records) if len(records) else None
                 if len(pending) == in_flight + QUEUED_AHEAD:
                     settle(pending.popleft())
                 if job is not None:
-                    pending.append((pool.submit(write, job), records, raw_by_line))
+                    pending.append((pool.submit(write, job), records, chunk))
                 collect_garbage()
                 elapsed = max(time.perf_counter() - started, 1e-9)
                 bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)

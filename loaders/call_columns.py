@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import compress, repeat
-from operator import attrgetter, eq
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from graph.ingest import CALL_COLUMNS
@@ -117,10 +117,17 @@ class CallNormaliser:
     """
 
     def __init__(
-        self, ctx: Context, rename: Callable[[dict[str, str]], dict[str, str]] | None = None
+        self,
+        ctx: Context,
+        rename: Callable[[dict[str, str]], dict[str, str]] | None = None,
+        columns: list[str] | None = None,
     ) -> None:
+        """``rename`` maps a row to canonical columns (None: they are); ``columns``, when given, are the
+        (canonical) columns that every readable row has and no row goes beyond (CSV and xlsx rows)."""
         self.ctx = ctx
         self.rename = rename
+        self.columns = list(dict.fromkeys(columns)) if columns else None
+        self.row_values = itemgetter(*self.columns) if self.columns and len(self.columns) > 1 else None
         self.memos: dict[str, dict[str | None, Any]] = {}
         self.known = KINDS["calls"].known
         region = ctx.region
@@ -138,7 +145,16 @@ class CallNormaliser:
             "caller_lon": lambda cell: optional(cell, CALLER_LON),
         }
 
-    def _convert(self, memo_name: str, cells: list[str | None], slow: set[int]) -> list[Any]:
+    def _table(self, rows: list[dict[str, str]]) -> dict[str, tuple[str, ...]] | None:
+        """The rows' cells column by column, when every row has the ``columns`` (else None)."""
+        if self.row_values is None or self.columns is None or not rows:
+            return None
+        try:
+            return dict(zip(self.columns, zip(*map(self.row_values, rows), strict=True), strict=True))
+        except KeyError:  # a row without some column: the caller takes the cells row by row
+            return None
+
+    def _convert(self, memo_name: str, cells: Sequence[str | None], slow: set[int]) -> list[Any]:
         """Each cell converted by the converter ``memo_name``; indices of cells it refused go to ``slow``."""
         memo = self.memos.setdefault(memo_name, {})
         if len(memo) > MEMO_LIMIT:
@@ -154,7 +170,7 @@ class CallNormaliser:
             slow.update(i for i, cell in enumerate(cells) if cell in refused)
         return list(map(memo.get, cells))
 
-    def _times(self, cells: list[str | None], slow: set[int]) -> list[datetime | None]:
+    def _times(self, cells: Sequence[str | None], slow: set[int]) -> list[datetime | None]:
         ctx = self.ctx
         fmt = ctx.mapping.datetime_format
         times: list[datetime | None]
@@ -185,8 +201,12 @@ class CallNormaliser:
         if self.rename is not None:
             rows = list(map(self.rename, rows))
 
-        def cells(column: str) -> list[str | None]:
-            return list(map(dict.get, rows, repeat(column)))
+        table = self._table(rows)
+
+        def cells(column: str) -> Sequence[str | None]:
+            if table is None:
+                return list(map(dict.get, rows, repeat(column)))
+            return table.get(column) or [None] * len(rows)
 
         slow: set[int] = set()  # rows that go through call_record
         caller = self._convert("phone", cells("caller"), slow)
@@ -209,7 +229,8 @@ class CallNormaliser:
             "caller_lat": self._convert("caller_lat", cells("caller_lat"), slow),
             "caller_lon": self._convert("caller_lon", cells("caller_lon"), slow),
         }
-        extra = None if all(map(self.known.issuperset, rows)) else [extras(KINDS["calls"], r) for r in rows]
+        plain = self.known.issuperset(table) if table is not None else all(map(self.known.issuperset, rows))
+        extra = None if plain else [extras(KINDS["calls"], r) for r in rows]
         columns = CallColumns(
             [raw.line for raw in readable],
             caller,
@@ -247,10 +268,10 @@ def _isoformat_or_none(cell: str | None) -> datetime | None:
         return None
 
 
-def _ids(cells: list[str | None]) -> list[str]:
+def _ids(cells: Sequence[str | None]) -> list[str]:
     """``call_record``'s ``clean_text`` of each id cell; "" where there is none (its digest comes later)."""
     if None not in cells:
-        text: list[str] = cells  # type: ignore[assignment]
+        text: Sequence[str] = cells  # type: ignore[assignment]
         if "".join(text).isascii():  # clean_text of ASCII text, at C speed
             return list(map(" ".join, map(str.split, text)))
     return [clean_text(cell) if cell is not None else "" for cell in cells]

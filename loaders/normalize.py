@@ -50,9 +50,27 @@ def _parse_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | No
     return parsed if phonenumbers.is_possible_number(parsed) else None
 
 
-@lru_cache(maxsize=1 << 16)  # call records repeat the same numbers: parse each spelling once
+# A number written with digits, spaces, dots and dashes only (after an optional "+"): phonenumbers
+# drops those separators before it reads the digits, so every such spelling parses as its bare digits.
+_SEPARATED_DIGITS = re.compile(r"\+?[0-9][0-9 .\-]{0,60}")
+
+
 def normalize_phone(text: str, region: str | None = None) -> PhoneNumber:
-    """E.164 form of a phone number written in any usual way; its digits when it cannot be parsed."""
+    """E.164 form of a phone number written in any usual way; its digits when it cannot be parsed.
+
+    "+57 300 123 4567", "+57-300-123-4567" and "+573001234567" are parsed once between them: a
+    spelling of digits and separators only is parsed as its bare digits (with its "+" or "00").
+    """
+    plain = text.strip()
+    if _SEPARATED_DIGITS.fullmatch(plain):
+        bare = ("+" if plain[0] == "+" else "") + _digits(plain)
+        if bare.startswith("00") == plain.startswith("00"):  # "0 057…" is not an international "00"
+            return _normalize_phone(bare, region)
+    return _normalize_phone(text, region)
+
+
+@lru_cache(maxsize=1 << 16)  # call records repeat the same numbers: parse each once
+def _normalize_phone(text: str, region: str | None) -> PhoneNumber:
     digits = _digits(text)
     if not digits:
         raise BadValue(f"phone {text!r} has no digits")

@@ -30,7 +30,7 @@ from loaders.kinds import KINDS, Context, Record, check_columns, to_record
 from loaders.mapping import Mapping, load_mapping
 from loaders.normalize import BadValue, PhoneNumber, country_name, zone
 from loaders.people import PersonResolver
-from loaders.readers import RawRow, open_table
+from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
 
 # Rows per batch (one transaction each). Neo4j keeps a transaction's changes on its heap until the
@@ -106,10 +106,13 @@ Batch = list[Record] | CallColumns  # the normalised records of one batch: calls
 Normaliser = Callable[[list[RawRow]], tuple[Batch, Rejected]]
 
 
-def normaliser(kind: str, mapping: Mapping, ctx: Context) -> Normaliser:
+def normaliser(kind: str, mapping: Mapping, ctx: Context, table: Table) -> Normaliser:
     """What turns a batch of raw rows of ``kind`` into its records and its rejected rows (with reasons)."""
     if kind == "calls":
-        return CallNormaliser(ctx, None if mapping.is_identity else mapping.rename)
+        rename = None if mapping.is_identity else mapping.rename
+        # Every readable CSV or xlsx row has the header's columns; JSON lines may each have others.
+        uniform = mapping.canonical_columns(table.columns) if table.format in ("csv", "xlsx") else None
+        return CallNormaliser(ctx, rename, uniform)
 
     def normalise(raws: list[RawRow]) -> tuple[Batch, Rejected]:
         records: list[Record] = []
@@ -636,7 +639,7 @@ def load_file(
     source_id = source_id_for(sha256, kind, mapping, region, tz_name, encoding or "")
     rejects_path = rejects_path_for(path)
 
-    normalise = normaliser(kind, mapping, ctx)
+    normalise = normaliser(kind, mapping, ctx, table)
     if strict:
         with RejectWriter(rejects_path, table.columns) as rejects:
             rows_read = 0

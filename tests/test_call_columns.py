@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import product
 from typing import Any
 
 import pytest
@@ -86,8 +87,11 @@ def _one_by_one(rows: list[RawRow], ctx: Context) -> tuple[dict[int, Any], dict[
     return made, refused
 
 
-def _by_columns(rows: list[RawRow], ctx: Context, size: int) -> tuple[dict[int, Any], dict[int, str]]:
-    normalise = CallNormaliser(ctx, None if ctx.mapping.is_identity else ctx.mapping.rename)
+def _by_columns(
+    rows: list[RawRow], ctx: Context, size: int, header: list[str] | None
+) -> tuple[dict[int, Any], dict[int, str]]:
+    uniform = ctx.mapping.canonical_columns(header) if header else None
+    normalise = CallNormaliser(ctx, None if ctx.mapping.is_identity else ctx.mapping.rename, uniform)
     made: dict[int, Any] = {}
     refused: dict[int, str] = {}
     for start in range(0, len(rows), size):
@@ -122,8 +126,11 @@ def test_columns_give_the_records_and_reasons_of_the_row_rules(name: str, extra:
     rows = _rows(seed=len(name) * 7 + extra, n=3000, extra=extra)
     expected = _one_by_one(rows, ctx)
     assert 300 < len(expected[0]) < 2700, "the sample should hold both kinds of rows"
-    for size in (1, 97, 3000):  # a memo carried across batches, and batches of one row
-        made, refused = _by_columns(rows, ctx, size)
+    # The header of a file (a CSV's: every row has its columns, though with extra=True only some rows
+    # have the extra column, which the normaliser must notice), or none (JSON lines: rows differ).
+    headers = [None, [*POOLS, "Notas del operador"] if extra else list(POOLS)]
+    for size, header in product((1, 97, 3000), headers):  # a memo kept across batches; one-row batches
+        made, refused = _by_columns(rows, ctx, size, header)
         assert refused == expected[1]
         assert made == expected[0]
 

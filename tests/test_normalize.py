@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ import pytest
 from loaders.mapping import Mapping
 from loaders.normalize import (
     BadValue,
+    _normalize_phone,
     amount_micro,
     luhn_ok,
     normalize_amount,
@@ -46,6 +48,27 @@ def test_unparseable_phone_is_kept_as_digits_never_dropped() -> None:
     assert (phone.number, phone.quality) == ("12345", "unparsed")
     with pytest.raises(BadValue, match="no digits"):
         normalize_phone("n/a", "CO")
+
+
+def test_a_spelling_with_separators_gives_what_phonenumbers_reads_in_it() -> None:
+    # normalize_phone parses "+57 300-123.4567" as "+573001234567"; phonenumbers itself, on the
+    # spelling as written (_normalize_phone is the unchanged parse), must give the same number.
+    rng = random.Random(11)
+    for _ in range(4000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(3, 15)))
+        cuts = sorted(rng.sample(range(1, len(digits)), k=min(len(digits) - 1, rng.randint(0, 4))))
+        groups = [digits[i:j] for i, j in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
+        spelling = rng.choice(["", "+", "00", "0", "+ ", "0 0", " +"]) + "".join(
+            group + rng.choice(["", " ", "-", ".", "  ", " - ", "/"]) for group in groups
+        )
+        region = rng.choice([None, "CO", "MX", "US", "GT", "VE"])
+        try:
+            expected = _normalize_phone(spelling, region)
+        except BadValue:
+            with pytest.raises(BadValue):
+                normalize_phone(spelling, region)
+            continue
+        assert normalize_phone(spelling, region) == expected, (spelling, region)
 
 
 def test_phone_candidates_cover_e164_and_digits() -> None:

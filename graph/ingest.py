@@ -78,17 +78,6 @@ ON MATCH SET n.source_ids = CASE WHEN $source_id IN coalesce(n.source_ids, []) T
 """
 MERGE_PHONES = "UNWIND $phones AS row" + _MERGE_PHONE
 MERGE_DEVICES = "UNWIND $devices AS row" + _MERGE_DEVICE
-# The phones and devices of a batch of calls in one round trip, their element ids as two lists each
-# (one record: streamed as one row per node, the ids cost the writer thread about 25 ms per batch).
-MERGE_CALL_NODES = (
-    "CALL { UNWIND $phones AS row"
-    + _MERGE_PHONE
-    + "RETURN collect(row.number) AS numbers, collect(elementId(n)) AS phone_ids }\n"
-    + "CALL { UNWIND $devices AS row"
-    + _MERGE_DEVICE
-    + "RETURN collect(row.imei) AS imeis, collect(elementId(n)) AS device_ids }\n"
-    + "RETURN numbers, phone_ids, imeis, device_ids"
-)
 MERGE_ACCOUNTS = """
 UNWIND $accounts AS row
 MERGE (n:Account {account_id: row.account_id})
@@ -266,21 +255,6 @@ ON CREATE SET r.source_ids = [$source_id]
 ON MATCH SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
                                  ELSE r.source_ids + $source_id END
 """
-# The ends are found by element id (the ids the merges returned): see ``CallWriter``.
-LINK_IN_DEVICE = """
-UNWIND $links AS row
-WITH row, datetime(row.first_seen) AS first, datetime(row.last_seen) AS last
-MATCH (p:Phone) WHERE elementId(p) = $ends[row.number]
-MATCH (d:Device) WHERE elementId(d) = $devices[row.imei]
-MERGE (p)-[r:IN_DEVICE]->(d)
-ON CREATE SET r.first_seen = first, r.last_seen = last, r.source_ids = [], r.source_rows = []
-SET r.first_seen = CASE WHEN first < r.first_seen THEN first ELSE r.first_seen END,
-    r.last_seen = CASE WHEN last > r.last_seen THEN last ELSE r.last_seen END,
-    r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids ELSE r.source_ids + $source_id END,
-    r.source_rows = CASE WHEN any(x IN r.source_rows WHERE x STARTS WITH $row_prefix) THEN r.source_rows
-                         ELSE r.source_rows + row.source_row END
-"""
-
 # -- raw events: one relationship per record; an id already in the graph is never written twice ----
 # The look-ups by record id name their index: planned while the graph holds few or no events (a new
 # or cleared database), the look-up was planned as a scan of all relationships, one per id, and a
@@ -293,21 +267,63 @@ USING INDEX old:CALLED(call_id)
 RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
        old.source_id AS other_source, old.row AS other_row
 """
-# The creates name every property (CREATE with a fixed map has no eager barrier; a null is not
-# stored); columns the kind does not know (``x_…``) follow in a second query, only when a batch has any.
-# Calls travel as lists (no keys to pack and unpack) and find their phones by element id (no index
-# seek; ``$ends`` maps the batch's numbers to the ids): the order of CALL_COLUMNS is the order of the
-# list items after the two ends, time and row.
+# A batch of calls is written by one query (and its commit): the phones and devices the load has not
+# merged yet are merged, those it has are found by element id (index seeks in a transaction that has
+# itself created indexed nodes merge that state on every seek: matching the ends by number made the
+# creates three times slower), and both are listed in the batch's order of keys; the rows name their
+# ends by position in these lists, so no call looks anything up. Then the calls are created, with
+# every property named (CREATE with a fixed map has no eager barrier; a null is not stored; columns
+# the kind does not know, ``x_…``, follow in SET_CALL_EXTRAS only when a batch has any), and the
+# IN_DEVICE links merged. Rows are lists, in the order: caller and callee positions, time (text),
+# line, then CALL_COLUMNS. Four round trips per batch (merge, create, link, commit) with maps of
+# element ids left Neo4j waiting on the client a fifth of a load: one query and a commit wrote
+# 200,000 calls in 7.8-9.1 s against 9.9-11.6 s (write only, alternating, one server).
+# No row is written unless every known phone and device was found (the positions would be wrong).
 CALL_COLUMNS = ("call_id", "duration_s", "call_type", "caller_imei", "callee_imei", "caller_cell",
                 "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
-CREATE_CALLS = """
-UNWIND $events AS r
-MATCH (a:Phone) WHERE elementId(a) = $ends[r[0]]
-MATCH (b:Phone) WHERE elementId(b) = $ends[r[1]]
-CREATE (a)-[:CALLED {start_time: datetime(r[2]), row: r[3], source_id: $source_id, call_id: r[4],
-                     duration_s: r[5], call_type: r[6], caller_imei: r[7], callee_imei: r[8],
-                     caller_cell: r[9], callee_cell: r[10], caller_lat: r[11], caller_lon: r[12]}]->(b)
+_LIST_BY_POSITION: LiteralString = (
+    "UNWIND made + known AS x WITH x ORDER BY x[0] RETURN collect(x[1]) AS nodes }\n"
+)
+WRITE_CALL_BATCH: LiteralString = (
+    "CALL () { UNWIND $new_phones AS row"
+    + _MERGE_PHONE
+    + "RETURN collect([row.at, n]) AS made_phones, collect([row.number, elementId(n)]) AS phone_ids }\n"
+    "CALL () { UNWIND $known_phones AS k MATCH (n:Phone) WHERE elementId(n) = k[1]\n"
+    "          RETURN collect([k[0], n]) AS known_phones }\n"
+    "CALL (made_phones, known_phones) { WITH made_phones AS made, known_phones AS known "
+    + _LIST_BY_POSITION
+    + "CALL () { UNWIND $new_devices AS row"
+    + _MERGE_DEVICE
+    + "RETURN collect([row.at, n]) AS made_devices, collect([row.imei, elementId(n)]) AS device_ids }\n"
+    "CALL () { UNWIND $known_devices AS k MATCH (n:Device) WHERE elementId(n) = k[1]\n"
+    "          RETURN collect([k[0], n]) AS known_devices }\n"
+    "CALL (made_devices, known_devices) { WITH made_devices AS made, known_devices AS known "
+    + _LIST_BY_POSITION.replace("AS nodes", "AS devices")
+    + """WITH nodes AS phones, devices, phone_ids, device_ids
+WHERE size(phones) = $phone_count AND size(devices) = $device_count
+CALL (phones) {
+  UNWIND $events AS r
+  WITH phones[r[0]] AS a, phones[r[1]] AS b, r
+  CREATE (a)-[:CALLED {start_time: datetime(r[2]), row: r[3], source_id: $source_id, call_id: r[4],
+                       duration_s: r[5], call_type: r[6], caller_imei: r[7], callee_imei: r[8],
+                       caller_cell: r[9], callee_cell: r[10], caller_lat: r[11], caller_lon: r[12]}]->(b)
+}
+CALL (phones, devices) {
+  UNWIND $links AS row
+  WITH phones[row.phone] AS p, devices[row.device] AS d, row,
+       datetime(row.first_seen) AS first, datetime(row.last_seen) AS last
+  MERGE (p)-[r:IN_DEVICE]->(d)
+  ON CREATE SET r.first_seen = first, r.last_seen = last, r.source_ids = [], r.source_rows = []
+  SET r.first_seen = CASE WHEN first < r.first_seen THEN first ELSE r.first_seen END,
+      r.last_seen = CASE WHEN last > r.last_seen THEN last ELSE r.last_seen END,
+      r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
+                          ELSE r.source_ids + $source_id END,
+      r.source_rows = CASE WHEN any(x IN r.source_rows WHERE x STARTS WITH $row_prefix) THEN r.source_rows
+                           ELSE r.source_rows + row.source_row END
+}
+RETURN phone_ids, device_ids
 """
+)
 SET_CALL_EXTRAS = """
 UNWIND $extras AS row
 MATCH ()-[c:CALLED {call_id: row.id}]->()
@@ -355,7 +371,7 @@ class EventKind:
 EVENT_KINDS: dict[str, EventKind] = {
     "calls": EventKind(
         FIND_CALLS,
-        CREATE_CALLS,
+        WRITE_CALL_BATCH,
         SET_CALL_EXTRAS,
         "call_id",
         ("caller", "callee"),
@@ -538,16 +554,21 @@ CHECKED_ATTEMPTS = 3
 
 @dataclass
 class CallBatch:
-    """One batch of calls, prepared ahead of its write: the rows of the phone and device merges (every
-    phone and device of the batch: the writer merges those its load has not merged yet, see
-    ``CallWriter.phone_ids`` and ``device_ids``, and maps all of them to their element ids for the
-    creates), the ``rows`` of ``CREATE_CALLS`` (see ``call_rows``), the ``extras`` of the calls that
-    have extra properties (``{"id", "extra"}``), and ``links``, which returns the ``IN_DEVICE`` links
-    of the batch given its refused lines (rows with ``number``, ``imei``, ``first_seen``,
-    ``last_seen``, ``source_row``)."""
+    """One batch of calls, prepared ahead of its write (see ``call_batch``).
+
+    ``phones`` and ``devices`` are the rows of every phone and device of the batch, in key order,
+    each with its position ``at`` (the writer merges those its load has not merged yet, see
+    ``CallWriter.phone_ids`` and ``device_ids``, and finds the others by element id); ``numbers``
+    and ``imeis`` their keys in the same order; ``rows`` the calls for ``WRITE_CALL_BATCH``;
+    ``extras`` the extra properties of the calls that have any (``{"id", "extra"}``); ``links``
+    returns the ``IN_DEVICE`` links of the batch given its refused lines (rows with ``number``,
+    ``imei``, ``first_seen``, ``last_seen``, ``source_row``).
+    """
 
     phones: list[dict[str, Any]]
     devices: list[dict[str, Any]]
+    numbers: list[str]
+    imeis: list[str]
     rows: list[list[Any]]
     extras: list[dict[str, Any]]
     links: Callable[[set[int]], list[dict[str, Any]]]
@@ -565,29 +586,44 @@ class BulkRows(list[Any]):
         return f"<{len(self)} rows>"
 
 
-def call_rows(
-    callers: Sequence[str],
-    callees: Sequence[str],
-    start_times: Sequence[datetime],
-    lines: Sequence[int],
+def call_batch(
+    phones: Mapping[str, dict[str, Any]],
+    devices: Mapping[str, dict[str, Any]],
+    calls: tuple[Sequence[str], Sequence[str], Sequence[datetime], Sequence[int]],
     columns: Mapping[str, Sequence[Any]],
-) -> BulkRows:
-    """The list rows of ``CREATE_CALLS``, one per call: both ends by number (the query finds their
-    element ids in ``$ends``), the time as ISO text, the line, then ``columns[c]`` for each of the
-    ``CALL_COLUMNS``. Built column by column in the reading thread while an earlier batch is written;
-    the writer sends them as they are."""
-    times = map(datetime.isoformat, start_times)  # text: the driver's datetime conversion is slow
+    extras: list[dict[str, Any]],
+    links: Callable[[set[int]], list[dict[str, Any]]],
+) -> CallBatch:
+    """The ``CallBatch`` of ``calls`` (callers' and callees' numbers, times, lines) with ``columns[c]``
+    for each of the ``CALL_COLUMNS``, between ``phones`` (rows by number) and ``devices`` (by IMEI).
+
+    Built column by column in the reading thread while an earlier batch is written; the writer
+    sends the rows as they are. Each row: both ends by position in ``phones``, the time as ISO text
+    (the driver's conversion of an aware datetime is slow), the line, then the ``CALL_COLUMNS``.
+    """
+    numbers, imeis = sorted(phones), sorted(devices)
+    for at, number in enumerate(numbers):
+        phones[number]["at"] = at
+    for at, imei in enumerate(imeis):
+        devices[imei]["at"] = at
+    where = dict(zip(numbers, range(len(numbers)), strict=True)).__getitem__
+    callers, callees, start_times, lines = calls
+    times = map(datetime.isoformat, start_times)
     values = (columns[c] for c in CALL_COLUMNS)
-    return BulkRows(map(list, zip(callers, callees, times, lines, *values, strict=True)))
+    ends = map(where, callers), map(where, callees)
+    rows = BulkRows(map(list, zip(*ends, times, lines, *values, strict=True)))
+    return CallBatch(
+        [phones[n] for n in numbers], [devices[i] for i in imeis], numbers, imeis, rows, extras, links
+    )
 
 
-def _call_events(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """The events of ``call_rows`` in the form ``_existing_events`` compares (the checked path)."""
+def _call_events(batch: CallBatch, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """The events of ``rows`` in the form ``_existing_events`` compares (the checked path)."""
     return [
         {
             "line": r[3],
-            "caller": r[0],
-            "callee": r[1],
+            "caller": batch.numbers[r[0]],
+            "callee": batch.numbers[r[1]],
             "props": {"call_id": r[4], "start_time": datetime.fromisoformat(r[2])},
         }
         for r in rows
@@ -602,15 +638,12 @@ def _constraint_failed(exc: BaseException) -> bool:
 class CallWriter:
     """Writes the batches of calls of one load; keeps the element ids of the phones and devices it merged.
 
-    A batch is one transaction: the phones and devices this load has not merged yet (their element
-    ids come back), then the ``CALLED`` relationships, created between phones found by element id
-    (index seeks in a transaction that has itself created indexed nodes merge that state on every
-    seek, which made the creates three times slower when they matched phones by number), then the
-    ``IN_DEVICE`` links, also by element id. No look-up of the batch's call ids comes first: the
-    uniqueness constraint on ``CALLED.call_id`` refuses an id already in the graph, and then the
-    transaction rolls back and the batch, and every later batch of the load, goes the checked way:
-    nodes first in their own transaction, a read of which call ids exist (same content: a reload,
-    left as it is; other content: refused as a conflict), then the creates of the others.
+    A batch is one transaction of one query, ``WRITE_CALL_BATCH`` (and ``SET_CALL_EXTRAS`` when some
+    calls have extra columns). No look-up of the batch's call ids comes first: the uniqueness
+    constraint on ``CALLED.call_id`` refuses an id already in the graph, and then the transaction
+    rolls back and the batch, and every later batch of the load, goes the checked way: nodes first
+    in their own transaction, a read of which call ids exist (same content: a reload, left as it
+    is; other content: refused as a conflict), then the creates of the others.
 
     Batches may be written at the same time from several threads: the id maps only ever grow (by
     ids of committed nodes), a phone that two such batches both merge is created by one and matched
@@ -630,7 +663,7 @@ class CallWriter:
         """Write one batch (several may be written at the same time, from several threads)."""
         if not self.checked:
             try:
-                return self._write_unchecked(batch)
+                return self._write(batch, batch.rows, batch.extras, batch.links(set()))
             except QueryFailed as exc:
                 if not _constraint_failed(exc):
                     raise
@@ -643,113 +676,68 @@ class CallWriter:
                     raise
         return self._write_checked(batch)
 
-    def _merge_nodes(
-        self,
-        tx: neo4j.ManagedTransaction,
-        phones: list[dict[str, Any]],
-        devices: list[dict[str, Any]],
-        result: BatchResult,
-    ) -> tuple[dict[str, str], dict[str, str]]:
-        """Merge ``phones`` and ``devices``; return the element ids of each, by number and by IMEI."""
-        if not (phones or devices):
-            return {}, {}
-        # In key order: two batches written at the same time that both merge some new phone take its
-        # index-entry lock in the same order (in file order they deadlocked, and a retry waits ~1 s).
-        params: dict[str, Any] = {
+    def _params(self, batch: CallBatch) -> dict[str, Any]:
+        """The phones and devices of ``batch``: new to this load (merged) or known (by element id)."""
+        phone_ids = list(map(self.phone_ids.get, batch.numbers))
+        device_ids = list(map(self.device_ids.get, batch.imeis))
+        return {
             **self.common,
-            "phones": sorted(phones, key=lambda p: str(p["number"])),
-            "devices": sorted(devices, key=lambda d: str(d["imei"])),
+            # In key order: two batches written at the same time that both merge some new phone take
+            # its index-entry lock in the same order (in file order they deadlocked; a retry waits ~1 s).
+            "new_phones": [p for p, known in zip(batch.phones, phone_ids, strict=True) if known is None],
+            "known_phones": [[at, known] for at, known in enumerate(phone_ids) if known is not None],
+            "new_devices": [d for d, known in zip(batch.devices, device_ids, strict=True) if known is None],
+            "known_devices": [[at, known] for at, known in enumerate(device_ids) if known is not None],
+            "phone_count": len(phone_ids),
+            "device_count": len(device_ids),
         }
-        cursor = tx.run(MERGE_CALL_NODES, params)
-        record = cursor.single(strict=True)
-        result.nodes_created += cursor.consume().counters.nodes_created
-        return (
-            dict(zip(record["numbers"], record["phone_ids"], strict=True)),
-            dict(zip(record["imeis"], record["device_ids"], strict=True)),
-        )
 
-    def _create(
+    def _write(
         self,
-        tx: neo4j.ManagedTransaction,
         batch: CallBatch,
-        call_rows: list[list[Any]],
+        rows: list[list[Any]],
         extras: list[dict[str, Any]],
         links: list[dict[str, Any]],
-        phone_ids: Mapping[str, str],
-        device_ids: Mapping[str, str],
-        result: BatchResult,
-    ) -> None:
-        """Create the calls of ``call_rows`` and their ``extras``, then merge ``links``.
+        result: BatchResult | None = None,
+    ) -> BatchResult:
+        """One transaction: the batch's phones and devices, the calls of ``rows``, ``extras``, ``links``."""
+        params = self._params(batch)
+        phone_at = {n: p["at"] for n, p in zip(batch.numbers, batch.phones, strict=True)} if links else {}
+        device_at = {i: d["at"] for i, d in zip(batch.imeis, batch.devices, strict=True)} if links else {}
+        params["links"] = [
+            {**link, "phone": phone_at[link["number"]], "device": device_at[link["imei"]]} for link in links
+        ]
+        params["events"] = rows
 
-        The rows name their phones by number; ``$ends`` maps the batch's numbers to element ids (and
-        ``$devices`` its IMEIs), so the rows travel as prepared, with no per-row copy in the writer.
-        """
-        ends = {p["number"]: phone_ids[p["number"]] for p in batch.phones}
-        if call_rows:
-            params = {**self.common, "events": call_rows, "ends": ends}
-            created = tx.run(CREATE_CALLS, params).consume().counters
-            if created.relationships_created != len(call_rows):
+        def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, list[Any], list[Any]]:
+            done = BatchResult(  # new on each attempt: a retried transaction starts again
+                conflicts=list(result.conflicts) if result else [],
+                nodes_created=result.nodes_created if result else 0,
+            )
+            cursor = tx.run(WRITE_CALL_BATCH, params)
+            record = cursor.single()
+            counters = cursor.consume().counters
+            if record is None:
                 raise QueryFailed(
-                    f"{len(call_rows) - created.relationships_created} calls of a batch found no phone "
-                    "(were phones deleted during the load?)",
-                    "load the file again",
+                    "phones or devices of this load were deleted while it ran", "load the file again"
                 )
-            result.relationships_created += created.relationships_created
+            done.nodes_created += counters.nodes_created
+            done.relationships_created += counters.relationships_created
             if extras:
                 tx.run(SET_CALL_EXTRAS, {**self.common, "extras": extras}).consume()
-        if links:
-            devices = {d["imei"]: device_ids[d["imei"]] for d in batch.devices}
-            made = (
-                tx.run(LINK_IN_DEVICE, {**self.common, "links": links, "ends": ends, "devices": devices})
-                .consume()
-                .counters
-            )
-            result.relationships_created += made.relationships_created
+            return done, record["phone_ids"], record["device_ids"]
 
-    def _write_unchecked(self, batch: CallBatch) -> BatchResult:
-        phones, devices = self._new_nodes(batch)
-        batch_links = batch.links(set())
-
-        def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
-            result = BatchResult()  # new on each attempt: a retried transaction starts again
-            new_phones, new_devices = self._merge_nodes(tx, phones, devices, result)
-            phone_ids = {**self.phone_ids, **new_phones} if new_phones else self.phone_ids
-            device_ids = {**self.device_ids, **new_devices} if new_devices else self.device_ids
-            self._create(tx, batch, batch.rows, batch.extras, batch_links, phone_ids, device_ids, result)
-            return result, new_phones, new_devices
-
-        result, new_phones, new_devices = self.graph.transaction(work)
-        self.phone_ids.update(new_phones)  # only once committed: a rolled-back node has no id
-        self.device_ids.update(new_devices)
-        return result
-
-    def _new_nodes(self, batch: CallBatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The batch's phones and devices that this load has not merged yet."""
-        phones = [p for p in batch.phones if p["number"] not in self.phone_ids]
-        devices = [d for d in batch.devices if d["imei"] not in self.device_ids]
-        return phones, devices
+        done, phone_ids, device_ids = self.graph.transaction(work)
+        self.phone_ids.update(phone_ids)  # only once committed: a rolled-back node has no id
+        self.device_ids.update(device_ids)
+        return done
 
     def _write_checked(self, batch: CallBatch) -> BatchResult:
-        phones, devices = self._new_nodes(batch)
-
-        def merge(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, dict[str, str], dict[str, str]]:
-            result = BatchResult()
-            return result, *self._merge_nodes(tx, phones, devices, result)
-
-        merged, new_phones, new_devices = self.graph.transaction(merge)
-        self.phone_ids.update(new_phones)
-        self.device_ids.update(new_devices)
-        events = Events(EVENT_KINDS["calls"], _call_events(batch.rows))
+        merged = self._write(batch, BulkRows(), [], [])
+        events = Events(EVENT_KINDS["calls"], _call_events(batch, batch.rows))
         present, conflicts = _existing_events(self.graph, events)
         new_rows = BulkRows([row for row in batch.rows if int(row[3]) not in present])
         new_ids = {row[4] for row in new_rows}
         new_extras = [x for x in batch.extras if x["id"] in new_ids]
-        batch_links = batch.links({int(c["line"]) for c in conflicts})
-
-        def create(tx: neo4j.ManagedTransaction) -> BatchResult:
-            result = BatchResult(conflicts=conflicts, nodes_created=merged.nodes_created)
-            ids = (self.phone_ids, self.device_ids)
-            self._create(tx, batch, new_rows, new_extras, batch_links, *ids, result)
-            return result
-
-        return self.graph.transaction(create)
+        links = batch.links({int(c["line"]) for c in conflicts})
+        return self._write(batch, new_rows, new_extras, links, BatchResult(conflicts, merged.nodes_created))

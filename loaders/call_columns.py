@@ -34,7 +34,7 @@ from loaders.normalize import (
 )
 from loaders.readers import RawRow
 
-# The properties of a call besides its time and id, in the order ``CREATE_CALLS`` takes them.
+# The properties of a call besides its time and id, in the order ``WRITE_CALL_BATCH`` takes them.
 PROPERTIES = tuple(column for column in CALL_COLUMNS if column != "call_id")
 # Distinct cell values remembered per column kind before the memo starts again (bounds memory on a
 # file of any size; a column's values mostly repeat, so a fresh memo fills again within a batch).

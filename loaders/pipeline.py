@@ -443,10 +443,11 @@ class BatchWriter:
             if calls.extra is not None
             else []
         )
-        batch_ = ingest.CallBatch(
-            [_phone_row(p) for p in phones.values()],
-            [{"imei": imei, "luhn_ok": luhn} for imei, luhn in devices.items()],
-            ingest.call_rows(*numbers, calls.start_time, calls.lines, {"call_id": calls.call_id, **props}),
+        batch_ = ingest.call_batch(
+            {number: _phone_row(phone) for number, phone in phones.items()},
+            {imei: {"imei": imei, "luhn_ok": luhn} for imei, luhn in devices.items()},
+            (*numbers, calls.start_time, calls.lines),
+            {"call_id": calls.call_id, **props},
             extras,
             links,
         )

@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 
 from graph import ingest
 from graph.connection import Graph
-from graph.errors import InputError
+from graph.errors import InputError, QueryFailed
 from graph.settings import Settings
 from loaders import pipeline
 from loaders.pipeline import load_file
@@ -325,3 +326,26 @@ def test_batches_queued_behind_a_failed_write_are_not_written(
     with pytest.raises(InputError, match="disk full"):
         load_file(empty_graph, "calls", path, region="CO", progress=False)
     assert started == [1]
+
+
+def _one_call_batch(call_id: str, caller: str, callee: str) -> ingest.CallBatch:
+    phones = {n: {"number": n, "digits": n[1:], "quality": "e164", "region": None} for n in (caller, callee)}
+    columns: dict[str, list[Any]] = {c: [None] for c in ingest.CALL_COLUMNS}
+    columns["call_id"] = [call_id]
+    when = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
+    return ingest.call_batch(phones, {}, ([caller], [callee], [when], [2]), columns, [], lambda refused: [])
+
+
+def test_calls_name_their_ends_by_position_and_a_deleted_phone_stops_the_batch(empty_graph: Graph) -> None:
+    # Rows name their phones by position in the batch's list of phones (sorted by number): the call
+    # must join the numbers the row names, whatever their order. A phone the load merged and that
+    # was deleted since cannot be found: the batch writes nothing rather than shift the positions.
+    writer = ingest.CallWriter(empty_graph, "S-test")
+    first = writer.write(_one_call_batch("C-1", "+19995550002", "+19995550001"))
+    assert (first.nodes_created, first.relationships_created) == (2, 1)
+    ends = empty_graph.read("MATCH (a)-[c:CALLED]->(b) RETURN a.number AS a, b.number AS b, c.call_id AS id")
+    assert ends == [{"a": "+19995550002", "b": "+19995550001", "id": "C-1"}]
+    empty_graph.write("MATCH (p:Phone {number: '+19995550001'}) DETACH DELETE p")
+    with pytest.raises(QueryFailed, match="deleted while it ran"):
+        writer.write(_one_call_batch("C-2", "+19995550001", "+19995550002"))
+    assert counts(empty_graph) == ({"Phone": 1}, {})

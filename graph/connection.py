@@ -70,10 +70,12 @@ class Graph:
             raise ConfigError(f"bad Neo4j address {uri}: {exc}", "check NEO4J_URI") from exc
 
     # -- queries ----------------------------------------------------------------------------
-    def _session(self, read_only: bool) -> neo4j.Session:
+    def _session(self, read_only: bool, first_retry_s: float | None = None) -> neo4j.Session:
+        options: dict[str, Any] = {} if first_retry_s is None else {"initial_retry_delay": first_retry_s}
         return self.driver.session(
             database=self.settings.database,
             default_access_mode=neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS,
+            **options,
         )
 
     def verify(self) -> None:
@@ -128,9 +130,18 @@ class Graph:
         with self._errors(), self._session(read_only=False) as session:
             return session.execute_write(work)
 
-    def transaction(self, work: Callable[[neo4j.ManagedTransaction], T], read_only: bool = False) -> T:
-        """Run ``work`` in one managed transaction (retried as a whole on transient errors)."""
-        with self._errors(), self._session(read_only=read_only) as session:
+    def transaction(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        read_only: bool = False,
+        first_retry_s: float | None = None,
+    ) -> T:
+        """Run ``work`` in one managed transaction (retried as a whole on transient errors).
+
+        The driver waits about a second before the first retry, then twice as long each time;
+        ``first_retry_s`` sets that first wait (for writers that expect transient deadlocks).
+        """
+        with self._errors(), self._session(read_only=read_only, first_retry_s=first_retry_s) as session:
             if read_only:
                 return session.execute_read(work)
             return session.execute_write(work)

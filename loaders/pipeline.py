@@ -38,12 +38,14 @@ from loaders.rejects import RejectWriter, rejects_path_for
 # CPU per 200,000 calls, 5,000 calls about 1 s (write-only, one server: 13.2 s against 9.9 s).
 BATCH_ROWS = 5_000
 # Batches written at the same time, each in its own transaction (the other kinds resolve people or
-# merge shared accounts batch after batch, and write one at a time). Calls can go two at a time, but on
-# the medium demo (phones already used by arrests and identifiers, numbers called by everyone) two
-# batches deadlocked 4 to 6 times per load, each retry waiting 1-2 s: calls 11.6-14.8 s against
-# 8.5-9.8 s one at a time. On a file of fresh numbers two were at best slightly faster, and with
-# 5,000-row batches no faster (200,000 calls: 13.2-13.9 s two at a time, 12.4-14.2 s one at a time).
-IN_FLIGHT = {"calls": 1}
+# merge shared accounts batch after batch, and write one at a time). Calls go two at a time: while one
+# batch commits, Neo4j runs the next one's query. Since a batch is one query and its commit, that
+# gave 200,000 fresh calls in 7.7-9.1 s against 10.3-10.5 s one at a time (alternating, one server).
+# On the medium demo (phones already used by arrests and identifiers, numbers called by everyone)
+# two batches deadlock now and then, 13 to 17 times per load: Neo4j aborts one, which runs again
+# after 50 ms (``graph.ingest.DEADLOCK_RETRY_S``), and the load still took 4.5-7.2 s against
+# 5.7-9.0 s one at a time. With the driver's one-second first retry, it was slower than one at a time.
+IN_FLIGHT = {"calls": 2}
 # Batches read, prepared and queued for the writer beyond those being written: the reading thread is
 # faster on average but not batch by batch (a burst of new phone spellings to parse), and with none
 # queued the writer waited 5.9 s for it during a one-million-call load.

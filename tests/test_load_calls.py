@@ -307,14 +307,17 @@ def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
     assert pipeline.gc.isenabled()
 
 
+@pytest.mark.parametrize("in_flight", [1, 2])
 def test_batches_queued_behind_a_failed_write_are_not_written(
-    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_flight: int
 ) -> None:
-    # The reading thread queues prepared batches ahead of the writer (QUEUED_AHEAD); when a write
-    # fails, those queued batches are skipped, not written after the failure.
+    # The reading thread queues prepared batches ahead of the writers (QUEUED_AHEAD); when a write
+    # fails, those queued batches are skipped, not written after the failure: only the batches
+    # already being written (one per writer) started.
     path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
     monkeypatch.setattr(pipeline, "QUEUED_AHEAD", 2)
+    monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", in_flight)
     started: list[int] = []
 
     def fail_first(self: pipeline.BatchWriter, job: Callable[[], ingest.BatchResult]) -> list[Any]:
@@ -325,7 +328,7 @@ def test_batches_queued_behind_a_failed_write_are_not_written(
     monkeypatch.setattr(pipeline.BatchWriter, "run", fail_first)
     with pytest.raises(InputError, match="disk full"):
         load_file(empty_graph, "calls", path, region="CO", progress=False)
-    assert started == [1]
+    assert started == [1] * in_flight  # of the file's 10 one-row batches
 
 
 def _one_call_batch(call_id: str, caller: str, callee: str) -> ingest.CallBatch:

@@ -288,10 +288,12 @@ def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
     empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Automatic collection is paused during a load; generation-1 collections run every
-    # GC_EVERY_BATCHES batches (one row per batch here); automatic collection is on again afterwards.
+    # GC_EVERY_BATCHES batches (one row per batch here), full ones every FULL_GC_EVERY_BATCHES
+    # instead; automatic collection is on again afterwards.
     path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
     monkeypatch.setattr(pipeline, "GC_EVERY_BATCHES", 2)
+    monkeypatch.setattr(pipeline, "FULL_GC_EVERY_BATCHES", 6)
     collections: list[tuple[int, bool]] = []
     real_collect = pipeline.gc.collect
 
@@ -302,8 +304,8 @@ def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
     monkeypatch.setattr(pipeline.gc, "collect", spy)
     assert pipeline.gc.isenabled()
     summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
-    batches = summary.rows_read  # one row per batch
-    assert collections == [(1, False)] * (batches // 2)
+    assert summary.rows_read == 10  # one row per batch: collections after batches 2, 4, 6 (full), 8, 10
+    assert collections == [(1, False), (1, False), (2, False), (1, False), (1, False)]
     assert pipeline.gc.isenabled()
 
 

@@ -71,6 +71,8 @@ class Graph:
 
     # -- queries ----------------------------------------------------------------------------
     def _session(self, read_only: bool, first_retry_s: float | None = None) -> neo4j.Session:
+        # ``initial_retry_delay`` is a session option of the driver (its WorkspaceConfig, in 5.x and
+        # 6.x) that its API reference does not list: tests/test_foundation.py checks it still applies.
         options: dict[str, Any] = {} if first_retry_s is None else {"initial_retry_delay": first_retry_s}
         return self.driver.session(
             database=self.settings.database,

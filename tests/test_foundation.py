@@ -178,3 +178,13 @@ def test_compose_file_matches_app_settings() -> None:
     assert any(str(p).endswith(":8501") for p in app["ports"])
     assert set(compose["volumes"]) >= {v.split(":")[0] for v in neo["volumes"]}
     assert (ROOT / "Dockerfile").exists()
+
+
+def test_a_writer_s_first_retry_delay_reaches_the_driver(graph: Graph) -> None:
+    # graph.ingest.CallWriter retries a deadlocked batch after DEADLOCK_RETRY_S through the driver's
+    # ``initial_retry_delay`` session option, which the driver's API reference does not list: if a
+    # driver release drops or renames it, this fails instead of the loads silently waiting a second.
+    with graph._session(read_only=False, first_retry_s=0.05) as session:
+        assert session._config.initial_retry_delay == 0.05
+    with graph._session(read_only=False) as session:
+        assert session._config.initial_retry_delay == 1.0  # the driver's own default

@@ -275,9 +275,9 @@ RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
 # every property named (CREATE with a fixed map has no eager barrier; a null is not stored; columns
 # the kind does not know, ``x_…``, follow in SET_CALL_EXTRAS only when a batch has any), and the
 # IN_DEVICE links merged. Rows are lists, in the order: caller and callee positions, time (text),
-# line, then CALL_COLUMNS. Four round trips per batch (merge, create, link, commit) with maps of
-# element ids left Neo4j waiting on the client a fifth of a load: one query and a commit wrote
-# 200,000 calls in 7.8-9.1 s against 9.9-11.6 s (write only, alternating, one server).
+# line, then CALL_COLUMNS. With four round trips per batch (merge, create, link, commit) and maps of
+# element ids, writing 200,000 calls took 9.9-11.6 s; with one query and its commit, 7.8-9.1 s
+# (write only, the batches prepared beforehand, alternating on one server).
 # No row is written unless every known phone and device was found (the positions would be wrong).
 CALL_COLUMNS = ("call_id", "duration_s", "call_type", "caller_imei", "callee_imei", "caller_cell",
                 "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
@@ -600,7 +600,8 @@ def call_batch(
     links: Callable[[set[int]], list[dict[str, Any]]],
 ) -> CallBatch:
     """The ``CallBatch`` of ``calls`` (callers' and callees' numbers, times, lines) with ``columns[c]``
-    for each of the ``CALL_COLUMNS``, between ``phones`` (rows by number) and ``devices`` (by IMEI).
+    for each of the ``CALL_COLUMNS``, between ``phones`` (rows by number) and ``devices`` (by IMEI),
+    whose rows get their position ``at``.
 
     Built column by column in the reading thread while an earlier batch is written; the writer
     sends the rows as they are. Each row: both ends by position in ``phones``, the time as ISO text

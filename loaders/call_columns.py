@@ -295,5 +295,5 @@ def _put(columns: CallColumns, i: int, record: Record) -> None:
 
 
 def records(columns: CallColumns) -> Iterable[Record]:
-    """Every record of ``columns`` in the form ``call_record`` gives (tests and the checked path)."""
+    """Every record of ``columns`` in the form ``call_record`` gives (to compare the two paths)."""
     return (columns.record(i) for i in range(len(columns)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import compress, repeat
@@ -292,8 +292,3 @@ def _put(columns: CallColumns, i: int, record: Record) -> None:
         columns.extra[i] = {
             k: v for k, v in props.items() if k not in PROPERTIES and k not in ("start_time", "call_id")
         }
-
-
-def records(columns: CallColumns) -> Iterable[Record]:
-    """Every record of ``columns`` in the form ``call_record`` gives (to compare the two paths)."""
-    return (columns.record(i) for i in range(len(columns)))

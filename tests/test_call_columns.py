@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from loaders.call_columns import CallColumns, CallNormaliser, records
+from loaders.call_columns import CallColumns, CallNormaliser
 from loaders.kinds import Context, call_record
 from loaders.mapping import Mapping
 from loaders.normalize import BadValue, zone
@@ -98,7 +98,7 @@ def _by_columns(
         columns, rejected = normalise(rows[start : start + size])
         assert [raw.line for raw, _ in rejected] == sorted(raw.line for raw, _ in rejected)
         refused.update((raw.line, reason) for raw, reason in rejected)
-        for record in records(columns):
+        for record in map(columns.record, range(len(columns))):
             made[record["line"]] = _plain(record)
     return made, refused
 

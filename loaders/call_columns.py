@@ -41,6 +41,7 @@ PROPERTIES = tuple(column for column in CALL_COLUMNS if column != "call_id")
 MEMO_LIMIT = 1 << 18
 _number = attrgetter("number")
 _tzinfo = attrgetter("tzinfo")
+_fields = attrgetter("fields")
 
 
 @dataclass
@@ -145,6 +146,18 @@ class CallNormaliser:
             "caller_lon": lambda cell: optional(cell, CALLER_LON),
         }
 
+    def _fields_table(self, raws: list[RawRow]) -> dict[str, tuple[str, ...]] | None:
+        """The rows' fields column by column, when they are the ``columns``' cells as read (else None)."""
+        if self.rename is not None or self.columns is None or not raws:
+            return None
+        names = raws[0].names
+        if names != self.columns or any(raw.names is not names for raw in raws):
+            return None
+        fields = list(map(_fields, raws))
+        if set(map(len, fields)) != {len(names)}:
+            return None
+        return dict(zip(self.columns, zip(*fields, strict=True), strict=True))
+
     def _table(self, rows: list[dict[str, str]]) -> dict[str, tuple[str, ...]] | None:
         """The rows' cells column by column, when every row has the ``columns`` (else None)."""
         if self.row_values is None or self.columns is None or not rows:
@@ -197,11 +210,15 @@ class CallNormaliser:
         """The batch's call records, and its rejected rows with their reasons, in line order."""
         rejected: list[tuple[RawRow, str]] = [(raw, raw.error) for raw in raws if raw.error is not None]
         readable = [raw for raw in raws if raw.error is None] if rejected else raws
-        rows = [raw.values for raw in readable]
-        if self.rename is not None:
-            rows = list(map(self.rename, rows))
-
-        table = self._table(rows)
+        rows: Sequence[dict[str, str]]
+        table = self._fields_table(readable)
+        if table is None:
+            rows = [raw.values for raw in readable]
+            if self.rename is not None:
+                rows = list(map(self.rename, rows))
+            table = self._table(rows)
+        else:  # the rows' dicts are made only for the rows that need them
+            rows = _LazyRows(readable)
 
         def cells(column: str) -> Sequence[str | None]:
             if table is None:
@@ -259,6 +276,19 @@ class CallNormaliser:
             columns = columns.keep(kept)
         rejected.sort(key=lambda pair: pair[0].line)
         return columns, rejected
+
+
+class _LazyRows(Sequence[dict[str, str]]):
+    """The rows of ``raws`` as dicts, each made when asked for."""
+
+    def __init__(self, raws: list[RawRow]) -> None:
+        self.raws = raws
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __getitem__(self, i: int) -> dict[str, str]:  # type: ignore[override]
+        return self.raws[i].values
 
 
 def _isoformat_or_none(cell: str | None) -> datetime | None:

@@ -56,7 +56,7 @@ def _rows(seed: int, n: int, extra: bool) -> list[RawRow]:
         if extra and rng.random() < 0.3:
             values["Notas del operador"] = rng.choice(["", "  ver  informe ", "x"])
         error = "3 fields where the header has 12" if rng.random() < 0.02 else None
-        rows.append(RawRow(line, values, error))
+        rows.append(RawRow.of(line, values, error))
     return rows
 
 
@@ -124,13 +124,15 @@ CONTEXTS = {
 def test_columns_give_the_records_and_reasons_of_the_row_rules(name: str, extra: bool) -> None:
     ctx = CONTEXTS[name]
     rows = _rows(seed=len(name) * 7 + extra, n=3000, extra=extra)
-    expected = _one_by_one(rows, ctx)
-    assert 300 < len(expected[0]) < 2700, "the sample should hold both kinds of rows"
-    # The header of a file (a CSV's: every row has its columns, though with extra=True only some rows
-    # have the extra column, which the normaliser must notice), or none (JSON lines: rows differ).
-    headers = [None, [*POOLS, "Notas del operador"] if extra else list(POOLS)]
-    for size, header in product((1, 97, 3000), headers):  # a memo kept across batches; one-row batches
-        made, refused = _by_columns(rows, ctx, size, header)
+    header = [*POOLS, "Notas del operador"] if extra else list(POOLS)
+    # Rows as a CSV file gives them (every row has the header's fields, the same list of names), rows
+    # of a header whose rows may lack a column (the normaliser must notice), rows of JSON lines.
+    as_read = [raw._replace(fields=[raw.values.get(c, "") for c in header], names=header) for raw in rows]
+    cases = [(as_read, header), (rows, header), (rows, None)]
+    for (sample, given), size in product(cases, (1, 97, 3000)):  # a memo kept across batches; one-row batches
+        expected = _one_by_one(sample, ctx)
+        assert 300 < len(expected[0]) < 2700, "the sample should hold both kinds of rows"
+        made, refused = _by_columns(sample, ctx, size, given)
         assert refused == expected[1]
         assert made == expected[0]
 
@@ -144,7 +146,7 @@ def test_a_clean_batch_never_takes_the_row_by_row_path(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(module, "call_record", refuse)
     raws = [
-        RawRow(
+        RawRow.of(
             2 + i,
             {
                 "call_id": f"C{i}",
@@ -174,4 +176,18 @@ def test_a_clean_batch_never_takes_the_row_by_row_path(monkeypatch: pytest.Monke
         7.5,
         1,
         "C1",
+    )
+
+    # Rows as a CSV file gives them (one header): read column by column, no row's dict is made.
+    header = list(raws[0].names)
+    as_read = [raw._replace(names=header) for raw in raws]
+
+    def no_dict(raw: RawRow) -> dict[str, str]:
+        raise AssertionError(f"line {raw.line} was made a dict")
+
+    monkeypatch.setattr(RawRow, "values", property(no_dict))
+    by_fields, rejected = CallNormaliser(Context(Mapping(), "CO", UTC), None, header)(as_read)
+    assert rejected == []
+    assert list(map(_plain, map(by_fields.record, range(200)))) == list(
+        map(_plain, map(columns.record, range(200)))
     )

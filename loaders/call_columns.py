@@ -151,7 +151,7 @@ class CallNormaliser:
         if self.rename is not None or self.columns is None or not raws:
             return None
         names = raws[0].names
-        if names != self.columns or any(raw.names is not names for raw in raws):
+        if list(names) != self.columns or any(raw.names is not names for raw in raws):
             return None
         fields = list(map(_fields, raws))
         if set(map(len, fields)) != {len(names)}:

@@ -127,7 +127,8 @@ def test_columns_give_the_records_and_reasons_of_the_row_rules(name: str, extra:
     header = [*POOLS, "Notas del operador"] if extra else list(POOLS)
     # Rows as a CSV file gives them (every row has the header's fields, the same list of names), rows
     # of a header whose rows may lack a column (the normaliser must notice), rows of JSON lines.
-    as_read = [raw._replace(fields=[raw.values.get(c, "") for c in header], names=header) for raw in rows]
+    names = tuple(header)
+    as_read = [raw._replace(fields=tuple(raw.values.get(c, "") for c in header), names=names) for raw in rows]
     cases = [(as_read, header), (rows, header), (rows, None)]
     for (sample, given), size in product(cases, (1, 97, 3000)):  # a memo kept across batches; one-row batches
         expected = _one_by_one(sample, ctx)
@@ -180,7 +181,8 @@ def test_a_clean_batch_never_takes_the_row_by_row_path(monkeypatch: pytest.Monke
 
     # Rows as a CSV file gives them (one header): read column by column, no row's dict is made.
     header = list(raws[0].names)
-    as_read = [raw._replace(names=header) for raw in raws]
+    names = tuple(header)
+    as_read = [raw._replace(fields=tuple(raw.fields), names=names) for raw in raws]
 
     def no_dict(raw: RawRow) -> dict[str, str]:
         raise AssertionError(f"line {raw.line} was made a dict")

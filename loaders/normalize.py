@@ -5,10 +5,10 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -25,9 +25,12 @@ class BadValue(ValueError):
 # -- phones -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PhoneNumber:
-    """A normalised phone number: ``number`` is the graph key (E.164, or the digits when unparsed)."""
+class PhoneNumber(NamedTuple):
+    """A normalised phone number: ``number`` is the graph key (E.164, or the digits when unparsed).
+
+    A named tuple: a load keeps every distinct number it has read, and a tuple of text leaves the
+    cycle collector's watch once seen (a frozen dataclass was rescanned by every full collection).
+    """
 
     number: str
     digits: str

@@ -38,7 +38,13 @@ class PhoneNumber(NamedTuple):
     region: str | None
 
 
+# Every ASCII character but the digits, deleted by str.translate (C speed; most cells are ASCII).
+_ASCII_NON_DIGITS = str.maketrans("", "", "".join(chr(i) for i in range(128) if not chr(i).isdigit()))
+
+
 def _digits(text: str) -> str:
+    if text.isascii():
+        return text.translate(_ASCII_NON_DIGITS)
     return "".join(c for c in text if c.isdigit())
 
 
@@ -56,6 +62,7 @@ def _parse_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | No
 # A number written with digits, spaces, dots and dashes only (after an optional "+"): phonenumbers
 # drops those separators before it reads the digits, so every such spelling parses as its bare digits.
 _SEPARATED_DIGITS = re.compile(r"\+?[0-9][0-9 .\-]{0,60}")
+_SEPARATORS = str.maketrans("", "", " .-")
 
 
 def normalize_phone(text: str, region: str | None = None) -> PhoneNumber:
@@ -66,7 +73,7 @@ def normalize_phone(text: str, region: str | None = None) -> PhoneNumber:
     """
     plain = text.strip()
     if _SEPARATED_DIGITS.fullmatch(plain):
-        bare = ("+" if plain[0] == "+" else "") + _digits(plain)
+        bare = plain.translate(_SEPARATORS)
         if bare.startswith("00") == plain.startswith("00"):  # "0 057…" is not an international "00"
             return _normalize_phone(bare, region)
     return _normalize_phone(text, region)

@@ -194,6 +194,7 @@ class BatchWriter:
         self.calls = ingest.CallWriter(graph, source_id)
         self.seen_phones: set[str] = set()
         self.device_spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # IN_DEVICE as written
+        self.previous_numbers: set[str] = set()  # the phones of the batch of calls prepared last
         self.nodes_created = 0
         self.relationships_created = 0
         self.duplicates = 0
@@ -452,7 +453,9 @@ class BatchWriter:
             {"call_id": calls.call_id, **props},
             extras,
             links,
+            self.previous_numbers,
         )
+        self.previous_numbers = set(phones)
 
         def write() -> ingest.BatchResult:
             result = self.calls.write(batch_)

@@ -354,3 +354,75 @@ def test_calls_name_their_ends_by_position_and_a_deleted_phone_stops_the_batch(e
     with pytest.raises(QueryFailed, match="deleted while it ran"):
         writer.write(_one_call_batch("C-2", "+19995550001", "+19995550002"))
     assert counts(empty_graph) == ({"Phone": 1}, {})
+
+
+def test_calls_between_phones_the_previous_batch_named_come_last() -> None:
+    # The previous batch named +19995550002: the batch lists +19995550001 and +19995550003 first,
+    # then +19995550002, and puts the one call between the first two before the others.
+    numbers = ["+19995550001", "+19995550002", "+19995550003"]
+    phones = {n: {"number": n, "digits": n[1:], "quality": "e164", "region": None} for n in numbers}
+    columns: dict[str, list[Any]] = {c: [None] * 3 for c in ingest.CALL_COLUMNS}
+    columns["call_id"] = ["C-1", "C-2", "C-3"]
+    when = [datetime(2024, 5, 1, 10, m, tzinfo=UTC) for m in (1, 2, 3)]
+    callers, callees = [numbers[1], numbers[0], numbers[2]], [numbers[0], numbers[2], numbers[1]]
+    batch = ingest.call_batch(
+        phones, {}, (callers, callees, when, [2, 3, 4]), columns, [], lambda refused: [], {numbers[1]}
+    )
+    assert batch.numbers == ["+19995550001", "+19995550003", "+19995550002"]
+    assert (batch.first_count, batch.split) == (2, 1)
+    assert [p["at"] for p in batch.phones] == [0, 1, 0]  # positions within each part
+    assert batch.calls["call_id"] == ["C-2", "C-1", "C-3"]
+    assert (batch.calls["caller"], batch.calls["callee"], batch.calls["line"]) == (
+        [0, 2, 1],
+        [1, 0, 2],
+        [3, 2, 4],
+    )
+    assert batch.calls["start_time"] == [when[1].isoformat(), when[0].isoformat(), when[2].isoformat()]
+    kept, split = batch.calls_where([False, True, True])
+    assert (kept["call_id"], split) == (["C-1", "C-3"], 0)
+
+
+@pytest.mark.parametrize("in_flight", [1, 2])
+def test_batches_sharing_phones_join_every_call_to_its_numbers(
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_flight: int
+) -> None:
+    # 600 calls among 12 numbers, in batches of 23 rows, one or two written at a time: every batch
+    # shares phones with the one before it, new and known ones. Each call must join the numbers its
+    # row names, and each (number, IMEI) link span the first and last time a row showed it.
+    import random
+
+    rng = random.Random(7)
+    numbers = [f"+1999555{i:04d}" for i in range(12)]
+    imeis = {n: f"35209900176{i:04d}" for i, n in enumerate(numbers[:6])}
+    expected_calls = set()
+    spans: dict[tuple[str, str], list[str]] = {}
+    path = tmp_path / "shared.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["call_id", "caller", "callee", "start_time", "caller_imei", "callee_imei"])
+        for line in range(2, 602):
+            caller, callee = rng.sample(numbers, 2)
+            when = f"2024-05-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00+00:00"
+            out.writerow([f"C-{line}", caller, callee, when, imeis.get(caller, ""), imeis.get(callee, "")])
+            expected_calls.add((f"C-{line}", caller, callee, line))
+            for number in (caller, callee):
+                if number in imeis:
+                    span = spans.setdefault((number, imeis[number]), [when, when])
+                    span[0], span[1] = min(span[0], when), max(span[1], when)
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 23)
+    monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", in_flight)
+    summary = load_file(empty_graph, "calls", path, progress=False)
+    assert (summary.rows_loaded, summary.rows_rejected) == (600, 0)
+    calls = empty_graph.read(
+        "MATCH (a:Phone)-[c:CALLED]->(b:Phone) "
+        "RETURN c.call_id AS id, a.number AS a, b.number AS b, c.row AS row"
+    )
+    assert {(c["id"], c["a"], c["b"], c["row"]) for c in calls} == expected_calls
+    assert len(calls) == 600
+    links = empty_graph.read(
+        "MATCH (p:Phone)-[r:IN_DEVICE]->(d:Device) RETURN p.number AS number, d.imei AS imei, "
+        "toString(r.first_seen) AS first, toString(r.last_seen) AS last"
+    )
+    as_text = {k: [v.replace("+00:00", "Z") for v in span] for k, span in spans.items()}
+    assert {(x["number"], x["imei"]): [x["first"], x["last"]] for x in links} == as_text
+    assert counts(empty_graph)[0]["Phone"] == 12

@@ -426,3 +426,23 @@ def test_batches_sharing_phones_join_every_call_to_its_numbers(
     as_text = {k: [v.replace("+00:00", "Z") for v in span] for k, span in spans.items()}
     assert {(x["number"], x["imei"]): [x["first"], x["last"]] for x in links} == as_text
     assert counts(empty_graph)[0]["Phone"] == 12
+
+
+def test_a_deleted_phone_of_the_second_part_rolls_back_the_first_parts_calls(empty_graph: Graph) -> None:
+    # The second batch names +19995550001 (merged by the first batch, which named it) and two new
+    # numbers: its call between the new numbers is created first; the deleted phone then stops
+    # the query, and the transaction is rolled back with that call in it.
+    writer = ingest.CallWriter(empty_graph, "S-test")
+    writer.write(_one_call_batch("C-1", "+19995550001", "+19995550002"))
+    numbers = ["+19995550001", "+19995550003", "+19995550004"]
+    phones = {n: {"number": n, "digits": n[1:], "quality": "e164", "region": None} for n in numbers}
+    columns: dict[str, list[Any]] = {c: [None] * 2 for c in ingest.CALL_COLUMNS}
+    columns["call_id"] = ["C-2", "C-3"]
+    when = [datetime(2024, 5, 1, 10, 30, tzinfo=UTC)] * 2
+    calls = ([numbers[1], numbers[0]], [numbers[2], numbers[1]], when, [2, 3])
+    batch = ingest.call_batch(phones, {}, calls, columns, [], lambda refused: [], {numbers[0]})
+    assert (batch.first_count, batch.split) == (2, 1)
+    empty_graph.write("MATCH (p:Phone {number: '+19995550001'}) DETACH DELETE p")
+    with pytest.raises(QueryFailed, match="deleted while it ran"):
+        writer.write(batch)
+    assert counts(empty_graph) == ({"Phone": 1}, {})

@@ -296,25 +296,9 @@ _LIST_BY_POSITION: LiteralString = (
 )
 
 
-def _phones_by_position(new: LiteralString, known: LiteralString, ids: LiteralString) -> LiteralString:
-    """Merge the phones ``$<new>``, find ``$<known>`` by element id, list both by position as ``nodes``."""
-    return (
-        "CALL () { UNWIND $" + new + " AS row" + _MERGE_PHONE
-        + "RETURN collect([row.at, n]) AS made, collect([row.number, elementId(n)]) AS " + ids + " }\n"
-        "CALL () { UNWIND $" + known + " AS k MATCH (n:Phone) WHERE elementId(n) = k[1]\n"
-        "          RETURN collect([k[0], n]) AS known }\n"
-        "CALL (made, known) { " + _LIST_BY_POSITION
-    )  # fmt: skip
-
-
-def _create_calls(first: LiteralString, last: LiteralString) -> LiteralString:
-    """Create the calls ``first`` to ``last`` of the batch's columns between the ``phones`` they name."""
-    return (
-        "CALL (phones) {\n  UNWIND range("
-        + first
-        + ", "
-        + last
-        + """) AS i
+# The calls between the ``phones`` listed so far, each call ``i`` of one UNWIND over a range of the
+# batch's columns.
+_CREATE_CALL: LiteralString = """
   WITH phones[$caller[i]] AS a, phones[$callee[i]] AS b, i
   CREATE (a)-[:CALLED {start_time: datetime($start_time[i]), row: $line[i], source_id: $source_id,
                        call_id: $call_id[i], duration_s: $duration_s[i], call_type: $call_type[i],
@@ -323,14 +307,26 @@ def _create_calls(first: LiteralString, last: LiteralString) -> LiteralString:
                        caller_lat: $caller_lat[i], caller_lon: $caller_lon[i]}]->(b)
 }
 """
-    )
 
 
 WRITE_CALL_BATCH: LiteralString = (
-    _phones_by_position("new_phones", "known_phones", "phone_ids")
+    "CALL () { UNWIND $new_phones AS row"
+    + _MERGE_PHONE
+    + "RETURN collect([row.at, n]) AS made, collect([row.number, elementId(n)]) AS phone_ids }\n"
+    "CALL () { UNWIND $known_phones AS k MATCH (n:Phone) WHERE elementId(n) = k[1]\n"
+    "          RETURN collect([k[0], n]) AS known }\n"
+    "CALL (made, known) { "
+    + _LIST_BY_POSITION
     + "WITH nodes AS phones, phone_ids WHERE size(phones) = $phone_count\n"
-    + _create_calls("0", "$split - 1")
-    + _phones_by_position("new_later_phones", "known_later_phones", "later_ids")
+    "CALL (phones) {\n  UNWIND range(0, $split - 1) AS i"
+    + _CREATE_CALL
+    + "CALL () { UNWIND $new_later_phones AS row"
+    + _MERGE_PHONE
+    + "RETURN collect([row.at, n]) AS made, collect([row.number, elementId(n)]) AS later_ids }\n"
+    "CALL () { UNWIND $known_later_phones AS k MATCH (n:Phone) WHERE elementId(n) = k[1]\n"
+    "          RETURN collect([k[0], n]) AS known }\n"
+    "CALL (made, known) { "
+    + _LIST_BY_POSITION
     + "WITH phones + nodes AS phones, phone_ids + later_ids AS phone_ids\n"
     "WHERE size(phones) = $phone_count + $later_phone_count\n"
     "CALL () { UNWIND $new_devices AS row"
@@ -341,7 +337,8 @@ WRITE_CALL_BATCH: LiteralString = (
     "CALL (made, known) { "
     + _LIST_BY_POSITION.replace("AS nodes", "AS devices")
     + "WITH phones, devices, phone_ids, device_ids WHERE size(devices) = $device_count\n"
-    + _create_calls("$split", "size($line) - 1")
+    "CALL (phones) {\n  UNWIND range($split, size($line) - 1) AS i"
+    + _CREATE_CALL
     + """CALL (phones, devices) {
   UNWIND $links AS row
   WITH phones[row.phone] AS p, devices[row.device] AS d, row,

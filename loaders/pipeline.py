@@ -42,9 +42,10 @@ BATCH_ROWS = 5_000
 # batch commits, Neo4j runs the next one's query. Since a batch is one query and its commit, that
 # gave 200,000 fresh calls in 7.7-9.1 s against 10.3-10.5 s one at a time (alternating, one server).
 # On the medium demo (phones already used by arrests and identifiers, numbers called by everyone)
-# two batches deadlock now and then, 13 to 17 times per load: Neo4j aborts one, which runs again
-# after 50 ms (``graph.ingest.DEADLOCK_RETRY_S``), and the load still took 4.5-7.2 s against
-# 5.7-9.0 s one at a time. With the driver's one-second first retry, it was slower than one at a time.
+# two batches deadlock now and then: Neo4j aborts one, which runs again after 50 ms
+# (``graph.ingest.DEADLOCK_RETRY_S``). With a batch written in one part, 13 to 17 times per load
+# (4.5-7.2 s against 5.7-9.0 s one at a time); in two parts (see ``graph.ingest.call_batch``), 2 or
+# 3 times. With the driver's one-second first retry, two at a time was slower than one.
 IN_FLIGHT = {"calls": 2}
 # Batches read, prepared and queued for the writer beyond those being written: the reading thread is
 # faster on average but not batch by batch (a burst of new phone spellings to parse), and with none

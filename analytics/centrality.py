@@ -15,6 +15,8 @@ from analytics.network import PersonNetwork
 # above it they are estimated from k pivot sources with k = max(MIN_PIVOTS, EXACT_WORK // m).
 EXACT_WORK = 150_000_000
 MIN_PIVOTS = 100
+# Pivots are split into this many groups to estimate each person's standard error (batch means).
+SE_BATCHES = 10
 
 
 @dataclass(frozen=True)
@@ -85,17 +87,41 @@ def betweenness(net: PersonNetwork, method: PathMeasureMethod, seed: int = 0) ->
     b(v) = Σ_{s<t} σ_st(v)/σ_st · 2/((n-1)(n-2)). With ``method.exact`` false, only k random pivot
     sources are used and the sum is scaled by n/k (Brandes & Pich 2007).
     """
+    return betweenness_with_error(net, method, seed)[0]
+
+
+def betweenness_with_error(
+    net: PersonNetwork, method: PathMeasureMethod, seed: int = 0, batches: int = SE_BATCHES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Betweenness as :func:`betweenness`, and each person's standard error (zeros when exact).
+
+    The pivots are drawn as before and split into ``batches`` groups; each group gives an unbiased
+    estimate, and the standard error of their mean is the batch-means estimate
+    std(group estimates) / sqrt(batches). It is per person, so the ranking can say where two people's
+    values are too close to order (:func:`analytics.ranking.rank_bands`).
+    """
     n = net.n
     if n < 3:
-        return np.zeros(n)
+        return np.zeros(n), np.zeros(n)
     dist = _distances(net, method.weighted)
+    scale = 2.0 / ((n - 1) * (n - 2))
     if method.exact:
         raw = np.array(net.g.betweenness(directed=False, weights=dist), dtype=float)
-    else:
-        pivots = random.Random(seed).sample(range(n), method.pivots)
-        raw = np.array(net.g.betweenness(directed=False, weights=dist, sources=pivots), dtype=float)
-        raw *= n / method.pivots
-    return raw * 2.0 / ((n - 1) * (n - 2))
+        return raw * scale, np.zeros(n)
+    pivots = random.Random(seed).sample(range(n), method.pivots)
+    groups = [list(part) for part in np.array_split(np.array(pivots), min(batches, len(pivots))) if len(part)]
+    parts = np.array(
+        [
+            np.array(net.g.betweenness(directed=False, weights=dist, sources=grp), dtype=float)
+            * (n / len(grp) * scale)
+            for grp in groups
+        ]
+    )
+    sizes = np.array([len(grp) for grp in groups], dtype=float)
+    value = (parts * sizes[:, None]).sum(axis=0) / sizes.sum()
+    b = len(groups)
+    stderr = parts.std(axis=0, ddof=1) / math.sqrt(b) if b > 1 else np.full(n, np.inf)
+    return value, stderr
 
 
 def closeness_harmonic(

@@ -46,6 +46,25 @@ def rank(
     return rows
 
 
+def rank_bands(value: np.ndarray, stderr: np.ndarray, z: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """For estimated values, the best and worst rank (1 = highest) each could hold.
+
+    With interval [value - z·se, value + z·se] per entry, entry v's best rank is 1 + the number of
+    entries whose interval lies wholly above v's, and its worst rank is the number of entries whose
+    interval reaches v's lower end (v included). Exact values (se 0) give the ordinary rank, ties
+    sharing one band. z = 2 covers about 95 % of each estimate's normal error.
+    """
+    value = np.asarray(value, dtype=float)
+    half = z * np.asarray(stderr, dtype=float)
+    low, high = value - half, value + half
+    sorted_low = np.sort(low)
+    sorted_high = np.sort(high)
+    n = len(value)
+    best = 1 + (n - np.searchsorted(sorted_low, high, side="right"))
+    worst = n - np.searchsorted(sorted_high, low, side="left")
+    return best.astype(np.int64), worst.astype(np.int64)
+
+
 def stored_ranking(graph: Graph, by: str, top: int, include_victims: bool = False) -> list[dict[str, Any]]:
     """The latest analysis' people ranked by a written-back measure, each with every measure by name."""
     analysis = analysis_store.latest_analysis(graph)

@@ -13,6 +13,9 @@ from typing import Any
 import numpy as np
 
 from analytics import brokerage, centrality, communities, forked, hidden_links, keyplayers
+from analytics.cell_brokerage import cell_brokerage
+from analytics.communities import Communities
+from analytics.kbetweenness import DEFAULT_K, k_betweenness
 from analytics.network import PersonNetwork, project
 from graph import analysis_store
 from graph.connection import Graph
@@ -28,7 +31,8 @@ class AnalysisResult:
     network: PersonNetwork
     measures: dict[str, np.ndarray]
     method: centrality.PathMeasureMethod
-    communities: communities.Communities
+    communities: Communities
+    organisations: Communities
     key_players: keyplayers.KeyPlayers
     links: hidden_links.LinkPrediction
     parameters: dict[str, Any]
@@ -55,6 +59,7 @@ class AnalysisResult:
                 x = x.item() if isinstance(x, np.generic) else x
                 props[name] = None if isinstance(x, float) and np.isnan(x) else x
             props["community"] = int(self.communities.membership[v])
+            props["organisation"] = int(self.organisations.membership[v])
             props["key_player"] = v in kpp_rank
             props["kpp_rank"] = kpp_rank.get(v)
             rows.extend({"person_id": rec, "props": props} for rec in net.records(v))
@@ -80,7 +85,40 @@ def _timed_path_measures(
 ) -> tuple[dict[str, np.ndarray], float]:
     start = time.perf_counter()
     values = centrality.path_measures(net, method, seed)
+    values["k_betweenness"] = k_betweenness(net, DEFAULT_K, method.weighted)
     return values, round(time.perf_counter() - start, 3)
+
+
+def measure_methods(
+    method: centrality.PathMeasureMethod, cells: communities.Communities, orgs: communities.Communities
+) -> dict[str, dict[str, Any]]:
+    """How each written-back measure was computed: exact or estimated, and the bound that applies."""
+    path = {"exact": method.exact, "how": method.describe()}
+    if not method.exact:
+        path["stderr"] = (
+            f"per person (betweenness_se), from {centrality.SE_BATCHES} groups of pivots; "
+            "shown as estimate ± 2 standard errors and the range of ranks that allows"
+        )
+        path["worst_case_bound"] = method.epsilon
+    exact = {"exact": True}
+    return {
+        "cell_brokerage": {
+            **exact,
+            "how": "pairs of contacts in different cells linked only through the person "
+            "(k-betweenness, k = 2, between cells; victims not counted)",
+        },
+        "k_betweenness": {
+            **exact,
+            "how": f"shortest paths of at most {DEFAULT_K} links (Borgatti & Everett)",
+        },
+        "betweenness": path,
+        "closeness": {"exact": method.exact, "how": method.describe()},
+        "harmonic": {"exact": method.exact, "how": method.describe()},
+        "pagerank": {**exact, "how": "power iteration to convergence (damping 0.85)"},
+        "degree": {**exact, "how": "distinct contacts"},
+        "community": {**exact, "how": cells.method, "level": "cell"},
+        "organisation": {**exact, "how": orgs.method, "level": "organisation"},
+    }
 
 
 def compute(
@@ -91,6 +129,7 @@ def compute(
     k: int = 5,
     group_by: str = "community",
     link_cap: int = 100_000,
+    cell_resolution: float = communities.CELL_RESOLUTION,
     exact_work: float = centrality.EXACT_WORK,
     parameters: dict[str, Any] | None = None,
     exact_up_to: int | None = None,
@@ -113,8 +152,10 @@ def compute(
     try:
         measures = centrality.local_measures(net, weighted)
         t = timed("centrality", t)
-        comms = communities.leiden(net, resolution=resolution, seed=seed, weighted=weighted)
+        comms = communities.cells(net, resolution=cell_resolution, seed=seed, weighted=weighted)
+        orgs = communities.organisations(net, comms, resolution=resolution, seed=seed, weighted=weighted)
         t = timed("communities", t)
+        measures["cell_brokerage"] = cell_brokerage(net, comms.membership, ~net.is_victim())
         roles = brokerage.gould_fernandez(net, _groups(net, comms, group_by))
         for role, counts in roles.items():
             measures[f"brokerage_{role}"] = counts
@@ -124,9 +165,10 @@ def compute(
         t = timed("brokerage", t)
         kp = keyplayers.kpp_neg(net, k)
         t = timed("keyplayers", t)
-        links = hidden_links.predict_links(net, comms.membership, seed=seed, cap=link_cap)
+        links = hidden_links.predict_links(net, orgs.membership, seed=seed, cap=link_cap)
         t = timed("hidden_links", t)
-        communities.summarize(net, comms, measures["pagerank"])
+        communities.summarize(net, comms, measures["cell_brokerage"])
+        communities.summarize(net, orgs, measures["cell_brokerage"])
         t = timed("summaries", t)
     except BaseException:
         paths.cancel()
@@ -138,6 +180,7 @@ def compute(
     params.update(
         weighted=weighted,
         resolution=resolution,
+        cell_resolution=cell_resolution,
         seed=seed,
         k=k,
         group_by=group_by,
@@ -146,7 +189,8 @@ def compute(
         betweenness_pivots=None if method.exact else method.pivots,
         betweenness_error=method.epsilon,
     )
-    return AnalysisResult(uuid.uuid4().hex, net, measures, method, comms, kp, links, params, timings)
+    params["methods"] = measure_methods(method, comms, orgs)
+    return AnalysisResult(uuid.uuid4().hex, net, measures, method, comms, orgs, kp, links, params, timings)
 
 
 def analyze(
@@ -163,11 +207,16 @@ def analyze(
     link_top: int = 500,
     write: bool = True,
     exact_up_to: int | None = None,
+    cell_resolution: float = communities.CELL_RESOLUTION,
 ) -> AnalysisResult:
     """Project the chosen layers, compute every measure and write the results back to Neo4j."""
     names = parse_layers(layers)
     if resolution <= 0:
         raise InputError(f"--resolution {resolution} is not positive", "give a resolution > 0, e.g. 1.0")
+    if not 0 < cell_resolution < 1:
+        raise InputError(
+            f"--cell-resolution {cell_resolution} is not a density between 0 and 1", "give e.g. 0.05"
+        )
     start = time.perf_counter()
     net = project(graph, names, since, until, keep_unowned)
     t_proj = time.perf_counter() - start
@@ -180,6 +229,7 @@ def analyze(
         group_by=group_by,
         parameters={"keep_unowned": keep_unowned, "link_top": link_top},
         exact_up_to=exact_up_to,
+        cell_resolution=cell_resolution,
     )
     result.timings = {"projection": round(t_proj, 3), **result.timings}
     if write:
@@ -195,7 +245,7 @@ def analyze(
                 "run_at": datetime.now(UTC).isoformat(),
                 "nodes": net.n,
                 "edges": net.m,
-                "modularity": result.communities.modularity,
+                "modularity": result.organisations.modularity,
                 "link_auc": None if np.isnan(result.links.auc) else result.links.auc,
             },
             result.person_rows(),

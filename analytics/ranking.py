@@ -65,10 +65,39 @@ def rank_bands(value: np.ndarray, stderr: np.ndarray, z: float = 2.0) -> tuple[n
     return best.astype(np.int64), worst.astype(np.int64)
 
 
+def betweenness_estimated(analysis: Mapping[str, Any]) -> bool:
+    """Whether the analysis estimated betweenness from pivots (so its values carry a standard error)."""
+    return not analysis_store.measure_methods(analysis).get("betweenness", {}).get("exact", True)
+
+
+def betweenness_rank_bands(
+    graph: Graph, analysis: Mapping[str, Any], include_victims: bool = False
+) -> dict[str, tuple[int, int]]:
+    """Best and worst betweenness rank of every ranked person of ``analysis`` (:func:`rank_bands`)."""
+    every = analysis_store.measure_with_error(
+        graph, analysis["analysis_id"], "betweenness", "betweenness_se", include_victims
+    )
+    if not every:
+        return {}
+    best, worst = rank_bands(
+        np.array([r["value"] for r in every], dtype=float),
+        np.array([r["stderr"] for r in every], dtype=float),
+    )
+    return {r["person_id"]: (int(b), int(w)) for r, b, w in zip(every, best, worst, strict=True)}
+
+
 def stored_ranking(graph: Graph, by: str, top: int, include_victims: bool = False) -> list[dict[str, Any]]:
-    """The latest analysis' people ranked by a written-back measure, each with every measure by name."""
+    """The latest analysis' people ranked by a written-back measure, each with every measure by name.
+
+    Where betweenness was estimated, each row has ``betweenness_band`` (estimate ± 2 standard
+    errors), and when ranking by it, ``rank_band`` (best and worst rank the band allows).
+    """
     analysis = analysis_store.latest_analysis(graph)
     rows = analysis_store.ranking(graph, analysis["analysis_id"], by, top, include_victims)
+    estimated = betweenness_estimated(analysis)
+    bands = (
+        betweenness_rank_bands(graph, analysis, include_victims) if estimated and by == "betweenness" else {}
+    )
     out = []
     for r, row in enumerate(rows, start=1):
         item: dict[str, Any] = {
@@ -78,5 +107,10 @@ def stored_ranking(graph: Graph, by: str, top: int, include_victims: bool = Fals
             "role": row["role"],
         }
         item.update(row["measures"])
+        if estimated and item.get("betweenness") is not None:
+            se = float(item.get("betweenness_se") or 0.0)
+            item["betweenness_band"] = [max(0.0, item["betweenness"] - 2 * se), item["betweenness"] + 2 * se]
+        if row["person_id"] in bands:
+            item["rank_band"] = list(bands[row["person_id"]])
         out.append(item)
     return out

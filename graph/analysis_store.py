@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
@@ -11,14 +12,18 @@ from graph.errors import InputError, NotFound
 
 # The Person properties an analysis writes (docs/architecture.md); the only names SET or ranked by.
 PERSON_MEASURES: Final[tuple[str, ...]] = (
+    "cell_brokerage",
+    "k_betweenness",
     "degree",
     "weighted_degree",
     "betweenness",
+    "betweenness_se",
     "closeness",
     "harmonic",
     "eigenvector",
     "pagerank",
     "community",
+    "organisation",
     "constraint",
     "effective_size",
     "brokerage_coordinator",
@@ -30,8 +35,10 @@ PERSON_MEASURES: Final[tuple[str, ...]] = (
     "kpp_rank",
 )
 RANKABLE_MEASURES: Final[tuple[str, ...]] = tuple(
-    m for m in PERSON_MEASURES if m not in ("community", "key_player")
+    m for m in PERSON_MEASURES if m not in ("community", "organisation", "key_player", "betweenness_se")
 )
+# What `hilorojo brokers` and the Brokers page rank by unless told otherwise (docs/analytics.md).
+DEFAULT_RANKING: Final = "cell_brokerage"
 
 CREATE_ANALYSIS: Final = """
 CREATE (a:Analysis {analysis_id: $analysis_id})
@@ -52,8 +59,9 @@ CREATE (a)-[:LIKELY_LINKED {score: r.score, analysis_id: $analysis_id}]->(b)
 CLEAR_STALE_PERSONS: Final = """
 MATCH (p:Person) WHERE p.analysis_id IS NOT NULL AND p.analysis_id <> $analysis_id
 CALL (p) {
-  REMOVE p.degree, p.weighted_degree, p.betweenness, p.closeness, p.harmonic, p.eigenvector, p.pagerank,
-         p.community, p.constraint, p.effective_size, p.brokerage_coordinator, p.brokerage_itinerant,
+  REMOVE p.cell_brokerage, p.k_betweenness, p.betweenness_se, p.organisation, p.degree, p.weighted_degree,
+         p.betweenness, p.closeness, p.harmonic, p.eigenvector, p.pagerank, p.community, p.constraint,
+         p.effective_size, p.brokerage_coordinator, p.brokerage_itinerant,
          p.brokerage_gatekeeper, p.brokerage_representative, p.brokerage_liaison, p.key_player, p.kpp_rank,
          p.analysis_id
 } IN TRANSACTIONS OF 10000 ROWS
@@ -75,12 +83,18 @@ RANKING: Final = """
 MATCH (p:Person {analysis_id: $analysis_id})
 WHERE ($include_victims OR coalesce(p.role, 'unknown') <> 'victim') AND p[$measure] IS NOT NULL
 RETURN p.person_id AS person_id, p.name AS name, p.role AS role, p.nationality AS nationality,
-       p {.degree, .weighted_degree, .betweenness, .closeness, .harmonic, .eigenvector, .pagerank,
+       p {.cell_brokerage, .k_betweenness, .betweenness_se, .organisation,
+          .degree, .weighted_degree, .betweenness, .closeness, .harmonic, .eigenvector, .pagerank,
           .community, .constraint, .effective_size, .brokerage_coordinator, .brokerage_itinerant,
           .brokerage_gatekeeper, .brokerage_representative, .brokerage_liaison, .key_player,
           .kpp_rank} AS measures
 ORDER BY p[$measure] DESC, p.person_id
 LIMIT $top
+"""
+MEASURE_WITH_ERROR: Final = """
+MATCH (p:Person {analysis_id: $analysis_id})
+WHERE ($include_victims OR coalesce(p.role, 'unknown') <> 'victim') AND p[$measure] IS NOT NULL
+RETURN p.person_id AS person_id, p[$measure] AS value, coalesce(p[$error], 0.0) AS stderr
 """
 KEY_PLAYERS: Final = """
 MATCH (p:Person {analysis_id: $analysis_id}) WHERE p.kpp_rank IS NOT NULL AND coalesce(p.role, '') <> 'victim'
@@ -88,11 +102,14 @@ RETURN p.person_id AS person_id, p.name AS name, p.role AS role, p.kpp_rank AS k
        p.degree AS degree, p.betweenness AS betweenness
 ORDER BY p.kpp_rank
 """
+# The Person property holding each level of the community hierarchy (cells within organisations).
+LEVEL_PROPERTY: Final[dict[str, str]] = {"cell": "community", "organisation": "organisation"}
 COMMUNITY_MEMBERS: Final = """
-MATCH (p:Person {analysis_id: $analysis_id}) WHERE p.community IS NOT NULL
-RETURN p.community AS community, p.person_id AS person_id, p.name AS name, p.role AS role,
-       p.nationality AS nationality, p.pagerank AS pagerank, p.betweenness AS betweenness
-ORDER BY p.community, p.pagerank DESC, p.person_id
+MATCH (p:Person {analysis_id: $analysis_id}) WHERE p[$property] IS NOT NULL
+RETURN p[$property] AS community, p.community AS cell, p.organisation AS organisation,
+       p.person_id AS person_id, p.name AS name, p.role AS role, p.nationality AS nationality,
+       p.pagerank AS pagerank, p.cell_brokerage AS cell_brokerage, p.betweenness AS betweenness
+ORDER BY community, coalesce(p.cell_brokerage, 0) DESC, p.pagerank DESC, p.person_id
 """
 LIKELY_LINKS: Final = """
 MATCH (a:Person)-[r:LIKELY_LINKED {analysis_id: $analysis_id}]->(b:Person)
@@ -158,14 +175,39 @@ def ranking(
     return graph.read(RANKING, params)
 
 
+def measure_with_error(
+    graph: Graph, analysis_id: str, measure: str, error: str, include_victims: bool = False
+) -> list[dict[str, Any]]:
+    """Every ranked person's value of ``measure`` and its standard error ``error`` (0 when absent)."""
+    if measure not in PERSON_MEASURES or error not in PERSON_MEASURES:
+        raise InputError(f"no measure {measure!r} with error {error!r}", "see PERSON_MEASURES")
+    params = {
+        "analysis_id": analysis_id,
+        "measure": measure,
+        "error": error,
+        "include_victims": include_victims,
+    }
+    return graph.read(MEASURE_WITH_ERROR, params)
+
+
+def measure_methods(analysis: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """How each measure of an analysis was computed (``{"exact": bool, "how": str, ...}`` by name)."""
+    params = json.loads(analysis.get("parameters") or "{}")
+    methods = params.get("methods") or {}
+    return {str(k): dict(v) for k, v in methods.items()}
+
+
 def key_players(graph: Graph, analysis_id: str) -> list[dict[str, Any]]:
     """The analysis' KPP-Neg set in rank order."""
     return graph.read(KEY_PLAYERS, {"analysis_id": analysis_id})
 
 
-def community_members(graph: Graph, analysis_id: str) -> list[dict[str, Any]]:
-    """Every person of the analysis with their community, by community and PageRank."""
-    return graph.read(COMMUNITY_MEMBERS, {"analysis_id": analysis_id})
+def community_members(graph: Graph, analysis_id: str, level: str = "cell") -> list[dict[str, Any]]:
+    """Every person of the analysis with their community at ``level`` (cell or organisation), by
+    community, then brokerage between cells and PageRank."""
+    if level not in LEVEL_PROPERTY:
+        raise InputError(f"no community level {level!r}", f"choose among {', '.join(LEVEL_PROPERTY)}")
+    return graph.read(COMMUNITY_MEMBERS, {"analysis_id": analysis_id, "property": LEVEL_PROPERTY[level]})
 
 
 def likely_links(graph: Graph, analysis_id: str, top: int) -> list[dict[str, Any]]:

@@ -157,18 +157,30 @@ def test_cli_commands(empty_graph: Graph, neo4j_settings: Settings) -> None:
     assert out.returncode == 0, out.stderr
     summary = json.loads(out.stdout)
     assert summary["nodes"] == 15 and summary["edges"] == 20
-    out = run_cli(["brokers", "--top", "3", "--json"], env)
+    out = run_cli(["brokers", "--top", "3", "--by", "betweenness", "--json"], env)
     assert out.returncode == 0, out.stderr
-    rows = json.loads(out.stdout)
+    listing = json.loads(out.stdout)
+    assert listing["by"] == "betweenness" and listing["method"]["exact"] is True
+    rows = listing["people"]
     assert [r["rank"] for r in rows] == [1, 2, 3]
     assert "Medici" not in [r["person_id"] for r in rows]  # a victim is never ranked
     assert {"person_id", "name", "betweenness", "degree", "pagerank", "constraint"} <= set(rows[0])
+    assert "rank_band" not in rows[0] and "betweenness_band" not in rows[0]  # exact: no bands
     ref = nx.betweenness_centrality(g)
     assert rows[0]["person_id"] == max((k for k in ref if k != "Medici"), key=ref.__getitem__)
-    out = run_cli(["communities", "--json"], env)
-    comms = json.loads(out.stdout)
-    assert sum(c["size"] for c in comms) == 15
-    assert all("community_id" in c and all("person_id" in m for m in c["members"]) for c in comms)
+    out = run_cli(["brokers", "--top", "15", "--json"], env)
+    listing = json.loads(out.stdout)
+    assert listing["by"] == "cell_brokerage" and "cells" in listing["method"]["how"]
+    ranked = [r["cell_brokerage"] for r in listing["people"]]
+    assert ranked == sorted(ranked, reverse=True) and len(ranked) == 14
+    for level in ("cell", "organisation"):
+        out = run_cli(["communities", "--level", level, "--json"], env)
+        assert out.returncode == 0, out.stderr
+        comms = json.loads(out.stdout)
+        assert sum(c["size"] for c in comms) == 15
+        assert all("community_id" in c and all("person_id" in m for m in c["members"]) for c in comms)
+    out = run_cli(["communities", "--level", "organisation"], env)
+    assert out.returncode == 0 and "organisations" in out.stdout and "modularity" in out.stdout
     out = run_cli(["keyplayers", "--k", "2", "--json"], env)
     assert out.returncode == 0, out.stderr
     kp = json.loads(out.stdout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +22,25 @@ PEOPLE = [
     ("V1", "María López", "victim", "VE", 1, 0.90, 0.40, 2, []),  # highest scores: must never be ranked
     ("P5", "Pedro Castillo", "unknown", "PA", 2, 0.00, 0.03, 1, []),
 ]
+# person_id: organisation, brokerage between cells, betweenness' standard error (an estimated analysis)
+MORE_MEASURES = {
+    "P1": (7, 2.0, 0.05),
+    "P2": (7, 0.0, 0.02),
+    "P3": (7, 1.5, 0.05),
+    "P4": (7, 0.5, 0.02),
+    "V1": (7, 3.0, 0.05),
+    "P5": (7, 0.0, 0.0),
+}
+# how the analysis says it computed each measure (graph.analysis_store.measure_methods reads it)
+METHODS = {
+    "cell_brokerage": {
+        "exact": True,
+        "how": "pairs of contacts in different cells linked only through the person",
+    },
+    "betweenness": {"exact": False, "how": "estimated from 100 random pivot sources"},
+    "community": {"exact": True, "how": "Leiden, CPM (density γ = 0.05)", "level": "cell"},
+    "organisation": {"exact": True, "how": "Leiden, modularity, on the cells", "level": "organisation"},
+}
 PHONES = [  # number, digits, quality, owner
     ("+584121110001", "584121110001", "e164", "P1"),
     ("+573001110002", "573001110002", "e164", "P2"),
@@ -60,6 +80,10 @@ CREATE (p:Person {person_id: r.id, name: r.name, role: r.role, roles: [r.role], 
                   community: r.community, betweenness: r.betweenness, pagerank: r.pagerank, degree: r.degree,
                   aliases: r.aliases, aliases_text: r.aliases_text, source_ids: ['S1']})
 WITH p, r MERGE (c:Country {code: r.nat}) CREATE (p)-[:NATIONAL_OF {source_ids: ['S1']}]->(c)
+"""
+MORE_MEASURES_QUERY = """
+UNWIND $rows AS r MATCH (p:Person {person_id: r.id})
+SET p.organisation = r.org, p.cell_brokerage = r.cb, p.betweenness_se = r.se, p.analysis_id = 'AN1'
 """
 COUNTRY_QUERY = "UNWIND $rows AS r MERGE (c:Country {code: r.code}) SET c.name = r.name"
 PHONES_QUERY = """
@@ -105,7 +129,7 @@ SOURCE_QUERY = """
 CREATE (:Source {source_id: 'S1', file_name: 'arrests_darien.csv', kind: 'arrests', loaded_at: datetime($at),
                  rows_read: 12, rows_loaded: 10, rows_rejected: 2})
 CREATE (:Analysis {analysis_id: 'AN1', run_at: datetime($at), layers: ['calls', 'money'], nodes: 6, edges: 7,
-                   modularity: 0.41})
+                   modularity: 0.41, parameters: $parameters})
 """
 
 
@@ -182,7 +206,15 @@ def build_ui_network(graph: Graph) -> None:
                 },
             ),
             (DEVICE_QUERY, {"imei": IMEI}),
-            (SOURCE_QUERY, {"at": "2025-06-01T09:00:00Z"}),
+            (
+                MORE_MEASURES_QUERY,
+                {
+                    "rows": [
+                        {"id": i, "org": o, "cb": cb, "se": se} for i, (o, cb, se) in MORE_MEASURES.items()
+                    ]
+                },
+            ),
+            (SOURCE_QUERY, {"at": "2025-06-01T09:00:00Z", "parameters": json.dumps({"methods": METHODS})}),
         ]
     )
 
@@ -338,6 +370,11 @@ def test_overview_queries(ui_graph: Graph) -> None:
     assert comms[1]["size"] == 3 and comms[1]["victims"] == 1
     assert "María López" not in {p["name"] for p in comms[1]["people"]}
     assert comms[2]["size"] == 3 and comms[2]["suspects"] == 2
+    orgs = explore.communities(ui_graph, "organisation")
+    assert [(o["community"], o["size"], o["cells"], o["victims"]) for o in orgs] == [(7, 6, 2, 1)]
+    assert [c["community"] for c in explore.communities(ui_graph, "cell", organisation=8)] == []
+    with pytest.raises(InputError):
+        explore.communities(ui_graph, "country")
 
 
 def test_timeline_and_map(ui_graph: Graph) -> None:

@@ -168,19 +168,34 @@ def test_explore_builds_the_network(ui_graph: Graph) -> None:
 
 def test_brokers_ranking_leaves_victims_out(ui_graph: Graph) -> None:
     at = run("brokers.py")
+    # the default: brokerage between cells as written, P1 2.0, P3 1.5, P4 0.5, P2 0, P5 0 (ties by id);
+    # victim V1 (3.0) never ranked; the page says the measure is exact
+    assert list(at.dataframe[0].value["person_id"]) == ["P1", "P3", "P4", "P2", "P5"]
+    assert any("brokerage between cells: exact" in c.value for c in at.caption)
     at.selectbox(key="measure").set_value("betweenness").run()
     ranking = at.dataframe[0].value
     # betweenness as written: P1 0.60, P3 0.30, P2 0.10, P4 0.05, P5 0.00; victim V1 (0.90) never ranked
     assert list(ranking["person_id"]) == ["P1", "P3", "P2", "P4", "P5"]
     assert "V1" not in set(at.dataframe[1].value["person_id"])
+    # estimated: bands of ± 2 standard errors, P1 [0.5, 0.7], P3 [0.2, 0.4], P2 [0.06, 0.14],
+    # P4 [0.01, 0.09], P5 [0, 0]; P2's and P4's bands overlap, so each may be 3rd or 4th
+    assert list(ranking["rank"]) == ["1", "2", "3–4", "3–4", "5"]
+    assert ranking.iloc[0]["betweenness"] == "0.5 – 0.7"
+    assert any("estimated" in c.value and "band" in c.value for c in at.caption)
 
 
 def test_communities_list_and_network(ui_graph: Graph) -> None:
     at = run("communities.py")
+    # organisation 7 holds both cells: 6 people, 1 victim
     table = at.dataframe[0].value
-    # community 1: P1, P2, V1 (1 victim); community 2: P3, P4, P5; most central of 1 by pagerank: P1, P2
+    assert list(table["organisation"]) == [7] and list(table["cells"]) == [2] and list(table["people"]) == [6]
+    assert any("modularity, on the cells" in c.value for c in at.caption)
+    at.radio(key="level").set_value("cell").run()
+    table = at.dataframe[0].value
+    # cell 1: P1, P2, V1 (1 victim); cell 2: P3, P4, P5; strongest brokers of 1 (victims left out): P1, P2
     assert list(table["people"]) == [3, 3] and list(table["victims"]) == [1, 0]
-    assert table.iloc[0]["most central"] == "José Ramírez, Ana María Gómez"
+    assert table.iloc[0]["strongest brokers"] == "José Ramírez, Ana María Gómez"
+    assert any("CPM" in c.value for c in at.caption)
     names = {n["title"].splitlines()[0]: n for n in drawn(at.session_state["community_html"])}
     assert "Person: José Ramírez" in names and names["Person: María López"]["label"].startswith("VICTIM")
 

@@ -20,19 +20,6 @@ from graph.paths import shortest_paths
 from loaders.normalize import phone_candidates
 from ui.cli.output import console, print_json, print_table
 
-RANK_COLUMNS = [
-    "rank",
-    "person_id",
-    "name",
-    "betweenness",
-    "degree",
-    "pagerank",
-    "constraint",
-    "effective_size",
-]
-# What fits an 80-column terminal; --json lists every measure.
-BROKER_COLUMNS = ["rank", "person_id", "name", "betweenness", "degree", "pagerank", "constraint", "community"]
-
 
 def _date(value: str | None, option: str) -> date | None:
     if not value:
@@ -51,7 +38,16 @@ def _date(value: str | None, option: str) -> date | None:
 @click.option("--until", default=None, help="Only events on or before this day (YYYY-MM-DD).")
 @click.option("--keep-unowned", is_flag=True, help="Keep phones and accounts without a known owner as nodes.")
 @click.option("--weighted", is_flag=True, help="Use link weights (1/weight as distance for path measures).")
-@click.option("--resolution", default=1.0, show_default=True, type=float, help="Leiden resolution.")
+@click.option(
+    "--resolution", default=1.0, show_default=True, type=float, help="Modularity resolution of organisations."
+)
+@click.option(
+    "--cell-resolution",
+    default=0.05,
+    show_default=True,
+    type=float,
+    help="Density a group of people needs to be a cell (CPM resolution).",
+)
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed.")
 @click.option("--k", "k", default=5, show_default=True, type=int, help="Size of the key-player set.")
 @click.option(
@@ -76,6 +72,7 @@ def analyze(
     keep_unowned: bool,
     weighted: bool,
     resolution: float,
+    cell_resolution: float,
     seed: int,
     k: int,
     group_by: str,
@@ -95,6 +92,7 @@ def analyze(
         k,
         group_by,
         exact_up_to=exact_up_to,
+        cell_resolution=cell_resolution,
     )
     summary = {
         "analysis_id": result.analysis_id,
@@ -103,8 +101,9 @@ def analyze(
         "until": until,
         "nodes": result.network.n,
         "edges": result.network.m,
-        "communities": result.communities.count,
-        "modularity": result.communities.modularity,
+        "cells": result.communities.count,
+        "organisations": result.organisations.count,
+        "modularity": result.organisations.modularity,
         "link_auc": None if np.isnan(result.links.auc) else result.links.auc,
         "key_players": [result.network.g.vs[v]["node_id"] for v in result.key_players.members],
         "fragmentation": result.key_players.fragmentation,
@@ -121,35 +120,105 @@ def analyze(
     print_table(rows, ["item", "value"], title="Analysis written back")
 
 
+# What each rankable measure is called on screen.
+MEASURE_NAMES = {
+    "cell_brokerage": "brokerage between cells",
+    "k_betweenness": "3-step betweenness",
+    "betweenness": "betweenness",
+    "pagerank": "PageRank",
+    "degree": "degree",
+    "effective_size": "effective size (Burt)",
+    "constraint": "constraint (Burt)",
+}
+
+
+def _number(value: Any) -> str:
+    """A measure rounded to what a table needs: 3 significant digits, counts as integers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or isinstance(value, int):
+        return str(value)
+    x = float(value)
+    return f"{x:,.0f}" if abs(x) >= 1000 or x == int(x) else f"{x:.3g}"
+
+
+def broker_rows(rows: list[dict[str, Any]], by: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Table rows for `brokers`: the ranked measure, betweenness (a band where estimated), degree, cell."""
+    label = MEASURE_NAMES.get(by, by)
+    out = []
+    for r in rows:
+        band = r.get("betweenness_band")
+        between = f"{band[0]:.2g}–{band[1]:.2g}" if band else _number(r.get("betweenness"))
+        item = {
+            "rank": f"{r['rank_band'][0]}–{r['rank_band'][1]}" if r.get("rank_band") else r["rank"],
+            "person_id": r["person_id"],
+            "name": r["name"],
+            label: _number(r.get(by)),
+            "betweenness": between,
+            "degree": _number(r.get("degree")),
+            "cell": r.get("community"),
+        }
+        if by == "betweenness":
+            item.pop(label)
+        out.append(item)
+    return out, list(out[0]) if out else []
+
+
 @click.command("brokers")
 @click.option("--top", default=20, show_default=True, type=int)
 @click.option(
-    "--by", default="betweenness", show_default=True, type=click.Choice(analysis_store.RANKABLE_MEASURES)
+    "--by",
+    default=analysis_store.DEFAULT_RANKING,
+    show_default=True,
+    type=click.Choice(analysis_store.RANKABLE_MEASURES),
+    help="Measure to rank by (docs/analytics.md says what each means).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def brokers(top: int, by: str, as_json: bool) -> None:
-    """People ranked by betweenness (or --by another measure), victims excluded."""
-    rows = stored_ranking(get_graph(), by, top)
+    """People ranked by brokerage between cells (or --by another measure), victims excluded."""
+    graph = get_graph()
+    rows = stored_ranking(graph, by, top)
+    methods = analysis_store.measure_methods(analysis_store.latest_analysis(graph))
+    method = methods.get(by, {})
     if as_json:
-        print_json(rows)
-    else:
-        print_table(rows, BROKER_COLUMNS, title=f"Brokers by {by}")
+        print_json({"by": by, "method": method, "people": rows})
+        return
+    table, columns = broker_rows(rows, by)
+    exact = method.get("exact")
+    how = "exact" if exact else ("estimated: ranks and values as bands" if exact is False else "")
+    print_table(
+        table, columns, title=f"Brokers by {MEASURE_NAMES.get(by, by)}" + (f" ({how})" if how else "")
+    )
+    between = methods.get("betweenness", {})
+    if between and not between.get("exact", True):
+        console.print(f"Betweenness {between.get('how', '')}; shown as estimate ± 2 standard errors.")
 
 
 @click.command("communities")
 @click.option("--top", default=5, show_default=True, type=int, help="Top members listed per community.")
+@click.option(
+    "--level",
+    default="cell",
+    show_default=True,
+    type=click.Choice(list(analysis_store.LEVEL_PROPERTY)),
+    help="Cells (groups of a few to a few dozen people) or the organisations that group them.",
+)
+@click.option("--organisation", type=int, default=None, help="Only the cells of this organisation.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def communities_cmd(top: int, as_json: bool) -> None:
-    """The latest analysis' communities: size, nationalities, top members, links to other communities."""
+def communities_cmd(top: int, level: str, organisation: int | None, as_json: bool) -> None:
+    """The latest analysis' cells or organisations: size, nationalities, top members."""
     graph = get_graph()
     analysis = analysis_store.latest_analysis(graph)
-    rows = analysis_store.community_members(graph, analysis["analysis_id"])
+    rows = analysis_store.community_members(graph, analysis["analysis_id"], level)
+    if organisation is not None:
+        rows = [r for r in rows if r["organisation"] == organisation]
     comms: dict[int, dict[str, Any]] = {}
     for r in rows:
         c = comms.setdefault(
             int(r["community"]),
             {
                 "community_id": int(r["community"]),
+                "organisation": r["organisation"],
                 "size": 0,
                 "victims": 0,
                 "nationalities": {},
@@ -171,7 +240,8 @@ def communities_cmd(top: int, as_json: bool) -> None:
         return
     table = [
         {
-            "community_id": c["community_id"],
+            level: c["community_id"],
+            **({"organisation": c["organisation"]} if level == "cell" else {}),
             "size": c["size"],
             "victims": c["victims"],
             "nationalities": ", ".join(
@@ -181,7 +251,9 @@ def communities_cmd(top: int, as_json: bool) -> None:
         }
         for c in out
     ]
-    print_table(table, title=f"{len(out)} communities (modularity {analysis['modularity']:.3f})")
+    method = analysis_store.measure_methods(analysis).get(analysis_store.LEVEL_PROPERTY[level], {})
+    how = f"; {method['how']}" if method.get("how") else ""
+    print_table(table, title=f"{len(out)} {level}s{how}")
 
 
 @click.command("keyplayers")

@@ -8,24 +8,37 @@ import pandas as pd
 import streamlit as st
 
 from analytics.pipeline import latest_disruption
-from graph import explore
+from analytics.ranking import betweenness_estimated, betweenness_rank_bands
+from graph import analysis_store, explore
 from graph.connection import Graph
 from ui.web.common import frame, open_in_explore, page, stamp
 
 COLUMNS = [
+    "rank",
     "person_id",
     "name",
     "nationality",
+    "organisation",
     "community",
     "score",
-    "degree",
+    "cell_brokerage",
+    "k_betweenness",
     "betweenness",
     "pagerank",
+    "degree",
     "constraint",
     "effective_size",
     "key_player",
     "kpp_rank",
 ]
+# What each measure is called on the page (docs/analytics.md says what each means).
+MEASURE_LABELS = {
+    "cell_brokerage": "brokerage between cells",
+    "k_betweenness": "3-step betweenness",
+    "pagerank": "PageRank",
+    "effective_size": "effective size (Burt)",
+    "constraint": "constraint (Burt)",
+}
 ROLES = ["coordinator", "itinerant", "gatekeeper", "representative", "liaison"]
 
 
@@ -35,10 +48,63 @@ def _filters(_g: Graph, key: tuple[Any, ...]) -> dict[str, list[Any]]:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _ranking(
-    _g: Graph, key: tuple[Any, ...], measure: str, community: Any, country: Any, operation: Any, limit: int
+def _methods(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
+    analysis = analysis_store.latest_analysis(_g)
+    estimated = betweenness_estimated(analysis)
+    return {
+        "methods": analysis_store.measure_methods(analysis),
+        "estimated": estimated,
+        "bands": betweenness_rank_bands(_g, analysis) if estimated else {},
+    }
+
+
+def significant(x: Any, digits: int = 3) -> Any:
+    """A number rounded to ``digits`` significant digits (what a ranking can tell apart); others as is."""
+    if isinstance(x, bool) or not isinstance(x, int | float) or x == 0 or x != x:
+        return x
+    return float(f"{x:.{digits}g}")
+
+
+def ranking_table(
+    rows: list[dict[str, Any]], measure: str, estimated: bool, bands: dict[str, tuple[int, int]]
 ) -> list[dict[str, Any]]:
-    return explore.ranking(_g, measure, community, country, operation, limit)
+    """Rows for the ranking table: values to 3 significant digits; where betweenness was estimated,
+    its value as the band estimate ± 2 standard errors and, when ranking by it, the ranks it allows."""
+    out = []
+    for r, row in enumerate(rows, start=1):
+        item = {k: significant(v) for k, v in row.items()}
+        item["rank"] = r
+        if estimated:
+            se = float(row.get("betweenness_se") or 0.0)
+            value = float(row.get("betweenness") or 0.0)
+            item["betweenness"] = f"{max(0.0, value - 2 * se):.2g} – {value + 2 * se:.2g}"
+            if measure == "betweenness":
+                best, worst = bands.get(row["person_id"], (r, r))
+                item["rank"] = f"{best}–{worst}" if best != worst else str(best)
+                item["score"] = item["betweenness"]
+        out.append(item)
+    return out
+
+
+def method_caption(methods: dict[str, Any], measure: str) -> str:
+    """One line saying how the ranked measure was computed (exact, or estimated and shown as bands)."""
+    method = methods.get(measure, {})
+    if not method:
+        return "How this measure was computed is not recorded: run `hilorojo analyze` again."
+    name = MEASURE_LABELS.get(measure, measure)
+    if method.get("exact", True):
+        return f"Ranked by {name}: exact; {method.get('how', '')}."
+    return (
+        f"Ranked by {name}: estimated, {method.get('how', '')}; each value is shown as a band of ± 2 "
+        "standard errors and each rank as the range of ranks that band allows."
+    )
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _ranking(
+    _g: Graph, key: tuple[Any, ...], measure: str, organisation: Any, country: Any, operation: Any, limit: int
+) -> list[dict[str, Any]]:
+    return explore.ranking(_g, measure, None, country, operation, limit, organisation=organisation)
 
 
 @st.cache_data(ttl=600, show_spinner="Removing people one by one…")
@@ -71,9 +137,11 @@ def body(g: Graph) -> None:
         return
     f = _filters(g, key)
     c1, c2, c3, c4 = st.columns(4)
-    measure = c1.selectbox("Rank by", explore.MEASURES, key="measure")
-    community = c2.selectbox(
-        "Community", [None, *f["communities"]], format_func=lambda v: "all" if v is None else str(v)
+    measure = c1.selectbox(
+        "Rank by", explore.MEASURES, key="measure", format_func=lambda m: MEASURE_LABELS.get(m, m)
+    )
+    organisation = c2.selectbox(
+        "Organisation", [None, *f["organisations"]], format_func=lambda v: "all" if v is None else str(v)
     )
     country = c3.selectbox(
         "Nationality", [None, *f["countries"]], format_func=lambda v: "all" if v is None else str(v)
@@ -81,16 +149,29 @@ def body(g: Graph) -> None:
     operation = c4.selectbox(
         "Operation", [None, *f["operations"]], format_func=lambda v: "all" if v is None else str(v)
     )
-    rows = _ranking(g, key, measure, community, country, operation, 50)
-    st.caption("Victims are never ranked. Measures come from the latest analysis (`hilorojo analyze`).")
+    rows = _ranking(g, key, measure, organisation, country, operation, 50)
+    info = _methods(g, key)
+    st.caption(method_caption(info["methods"], measure))
+    st.caption(
+        "Victims are never ranked. Measures come from the latest analysis (`hilorojo analyze`); "
+        "`community` is the person's cell, `organisation` the group of cells it belongs to."
+    )
     if not rows:
         st.info("Nobody matches these filters.")
         return
     st.subheader("Ranking")
     columns = [c for c in COLUMNS if c != measure]
-    st.dataframe(frame(rows, columns).rename(columns={"score": measure}), hide_index=True, width="stretch")
+    table = ranking_table(rows, measure, info["estimated"], info["bands"])
+    st.dataframe(
+        frame(table, columns).rename(
+            columns={"score": MEASURE_LABELS.get(measure, measure), "community": "cell"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     st.subheader("Brokerage roles (Gould & Fernandez)")
-    st.dataframe(frame(rows, ["person_id", "name", "community", *ROLES]), hide_index=True, width="stretch")
+    roles = frame(rows, ["person_id", "name", "community", *ROLES]).rename(columns={"community": "cell"})
+    st.dataframe(roles, hide_index=True, width="stretch")
     names = {r["person_id"]: f"{r['name']} ({r['person_id']})" for r in rows}
     a, b = st.columns([3, 1])
     chosen = a.selectbox("Person", list(names), format_func=names.__getitem__, key="broker")

@@ -1,4 +1,4 @@
-"""Communities page: every community with a summary; open one to see its people and how they link."""
+"""Communities page: organisations and their cells, each summarised; open one to see its people and links."""
 
 from __future__ import annotations
 
@@ -7,61 +7,104 @@ from typing import Any
 
 import streamlit as st
 
-from graph import explore
+from graph import analysis_store, explore
 from graph.connection import Graph
 from ui.web.common import frame, open_in_explore, page, stamp
 from ui.web.grouping import group_identifiers
 from ui.web.network import network_html
 
+LEVEL_NAMES = {"organisation": "Organisations (groups of cells)", "cell": "Cells"}
+
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _communities(_g: Graph, key: tuple[Any, ...]) -> list[dict[str, Any]]:
-    return explore.communities(_g)
+def _communities(
+    _g: Graph, key: tuple[Any, ...], level: str, organisation: int | None
+) -> list[dict[str, Any]]:
+    return explore.communities(_g, level, organisation)
 
 
-def summary(c: dict[str, Any]) -> dict[str, Any]:
-    """One table row: size, suspects, victims, main nationalities, most central people (never victims)."""
-    people = sorted(c["people"], key=lambda p: -(p["pagerank"] or 0.0))
+@st.cache_data(ttl=60, show_spinner=False)
+def _methods(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
+    return analysis_store.measure_methods(analysis_store.latest_analysis(_g))
+
+
+def summary(c: dict[str, Any], level: str = "cell") -> dict[str, Any]:
+    """One table row: size, cells, suspects, victims, nationalities, strongest brokers (never victims)."""
+    people = sorted(c["people"], key=lambda p: (-(p.get("cell_brokerage") or 0.0), -(p["pagerank"] or 0.0)))
     nations = Counter(c["nationalities"]).most_common(3)
-    return {
-        "community": c["community"],
-        "people": c["size"],
-        "suspects": c["suspects"],
-        "victims": c["victims"],
-        "nationalities": ", ".join(f"{n} ({k})" for n, k in nations),
-        "most central": ", ".join(p["name"] or p["person_id"] for p in people[:4]),
-    }
+    row: dict[str, Any] = {level: c["community"]}
+    if level == "cell":
+        row["organisation"] = c.get("organisation")
+    else:
+        row["cells"] = c.get("cells")
+    row.update(
+        {
+            "people": c["size"],
+            "suspects": c["suspects"],
+            "victims": c["victims"],
+            "nationalities": ", ".join(f"{n} ({k})" for n, k in nations),
+            "strongest brokers": ", ".join(p["name"] or p["person_id"] for p in people[:4]),
+        }
+    )
+    return row
 
 
 def body(g: Graph) -> None:
-    rows = _communities(g, stamp(g))
-    if not rows:
+    key = stamp(g)
+    if explore.last_analysis(g) is None:
         st.error("No communities yet: run `hilorojo analyze` to find them.")
         return
-    st.dataframe(frame([summary(c) for c in rows]), hide_index=True, width="stretch")
+    methods = _methods(g, key)
+    left, right = st.columns(2)
+    level = left.radio(
+        "Level", list(LEVEL_NAMES), format_func=LEVEL_NAMES.__getitem__, key="level", horizontal=True
+    )
+    organisation = None
+    if level == "cell":
+        orgs = [c["community"] for c in _communities(g, key, "organisation", None)]
+        organisation = right.selectbox(
+            "Within organisation",
+            [None, *orgs],
+            format_func=lambda v: "all" if v is None else str(v),
+            key="org",
+        )
+    how = methods.get(analysis_store.LEVEL_PROPERTY[level], {}).get("how")
+    st.caption(
+        f"{LEVEL_NAMES[level]}: {how}." if how else "How these were found is not recorded: analyze again."
+    )
+    rows = _communities(g, key, level, organisation)
+    if not rows:
+        st.info("No community at this level.")
+        return
+    st.dataframe(frame([summary(c, level) for c in rows]), hide_index=True, width="stretch")
     ids = [c["community"] for c in rows]
-    chosen = st.selectbox("Open community", ids, key="community", format_func=lambda c: f"Community {c}")
-    members = explore.community_node_ids(g, int(chosen), limit=150)
+    chosen = st.selectbox(
+        f"Open {level}", ids, key=f"open-{level}", format_func=lambda c: f"{level.title()} {c}"
+    )
+    members = explore.community_node_ids(g, int(chosen), limit=150, level=level)
     sub = group_identifiers(
         explore.neighbourhood(
             g, members, hops=2, layers=("phones", "money", "arrests"), max_contacts=50, cap=400, owners=True
         )
     )
-    # keep the community's people and whatever still links them after grouping
     st.caption(
-        f"Community {chosen}: {len(members)} people drawn with their calls, money and arrests; "
-        f"{len(sub.nodes)} entities in all. Victims in red."
+        f"{level.title()} {chosen}: {len(members)} people (strongest brokers first) drawn with their calls, "
+        f"money and arrests; {len(sub.nodes)} entities in all. Victims in red."
     )
     html = network_html(sub, "pagerank", 600)
     st.session_state["community_html"] = html
     st.iframe(html, height=612)
-    if st.button("Explore this community", icon=":material/hub:", key="explore-community"):
+    if st.button(f"Explore this {level}", icon=":material/hub:", key="explore-community"):
         open_in_explore(members)
         st.switch_page("views/explore.py")
 
 
 def main() -> None:
-    page("Communities", body, caption="Groups of people more linked to each other than to the rest (Leiden).")
+    page(
+        "Communities",
+        body,
+        caption="Cells (a few to a few dozen people in close contact) within organisations of cells.",
+    )
 
 
 main()

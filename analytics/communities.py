@@ -62,17 +62,13 @@ def leiden(
         )
     finally:
         ig.set_random_number_generator(random)
-    raw = np.array(part.membership, dtype=np.int64)
-    sizes = np.bincount(raw)
-    order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], c))
-    remap = np.empty(len(sizes), dtype=np.int64)
-    remap[order] = np.arange(len(sizes))
-    membership = remap[raw]
+    membership = _renumber_by_size(np.array(part.membership, dtype=np.int64))
     q = g.modularity(membership.tolist(), weights=weights, resolution=resolution) if g.ecount() else 0.0
     return Communities(membership, float(q), resolution, seed)
 
 
 def _renumber_by_size(raw: np.ndarray) -> np.ndarray:
+    """Community ids 0, 1, … by decreasing size (ties by the original id)."""
     sizes = np.bincount(raw)
     order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], c))
     remap = np.empty(len(sizes), dtype=np.int64)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from analytics import brokerage, centrality, communities, forked, hidden_links, keyplayers
+from analytics.cell_bridging import cell_bridging
 from analytics.cell_brokerage import cell_brokerage
 from analytics.communities import Communities
 from analytics.kbetweenness import DEFAULT_K, k_betweenness
@@ -102,6 +103,11 @@ def measure_methods(
         path["worst_case_bound"] = method.epsilon
     exact = {"exact": True}
     return {
+        "cell_bridging": {
+            **exact,
+            "how": "working ties on both sides of each pair of cells the person links "
+            "(ties sharing a contact in the cell; victims not counted); ties by brokerage between cells",
+        },
         "cell_brokerage": {
             **exact,
             "how": "pairs of contacts in different cells linked only through the person "
@@ -155,7 +161,9 @@ def compute(
         comms = communities.cells(net, resolution=cell_resolution, seed=seed, weighted=weighted)
         orgs = communities.organisations(net, comms, resolution=resolution, seed=seed, weighted=weighted)
         t = timed("communities", t)
-        measures["cell_brokerage"] = cell_brokerage(net, comms.membership, ~net.is_victim())
+        suspects = ~net.is_victim()
+        measures["cell_bridging"] = cell_bridging(net, comms.membership, suspects)
+        measures["cell_brokerage"] = cell_brokerage(net, comms.membership, suspects)
         roles = brokerage.gould_fernandez(net, _groups(net, comms, group_by))
         for role, counts in roles.items():
             measures[f"brokerage_{role}"] = counts
@@ -167,8 +175,8 @@ def compute(
         t = timed("keyplayers", t)
         links = hidden_links.predict_links(net, orgs.membership, seed=seed, cap=link_cap)
         t = timed("hidden_links", t)
-        communities.summarize(net, comms, measures["cell_brokerage"])
-        communities.summarize(net, orgs, measures["cell_brokerage"])
+        communities.summarize(net, comms, measures["cell_bridging"])
+        communities.summarize(net, orgs, measures["cell_bridging"])
         t = timed("summaries", t)
     except BaseException:
         paths.cancel()

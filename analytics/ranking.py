@@ -27,15 +27,18 @@ def rank(
     top: int | None = None,
     include_victims: bool = False,
 ) -> list[dict[str, Any]]:
-    """People of ``net`` by decreasing ``measures[by]`` (ties by person_id), each with every measure.
+    """People of ``net`` by decreasing ``measures[by]`` (equal values by the measure's tie-break,
+    ``analysis_store.TIE_BREAK``, then person_id), each with every measure.
 
     Only Person vertices are ranked (unowned phones and accounts are not people); victims only when
     ``include_victims`` is set.
     """
     score = np.nan_to_num(np.asarray(measures[by], dtype=float), nan=-np.inf)
+    tie_break = measures.get(analysis_store.TIE_BREAK.get(by, by), measures[by])
+    then = np.nan_to_num(np.asarray(tie_break, dtype=float), nan=-np.inf)
     ids = net.ids()
     ok = net.is_person() if include_victims else net.rankable()
-    order = sorted(np.flatnonzero(ok).tolist(), key=lambda v: (-score[v], ids[v]))
+    order = sorted(np.flatnonzero(ok).tolist(), key=lambda v: (-score[v], -then[v], ids[v]))
     if top is not None:
         order = order[:top]
     rows = []

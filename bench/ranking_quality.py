@@ -18,18 +18,38 @@ from analytics.network import PersonNetwork
 CACHE_DIR = Path.home() / ".cache" / "hilorojo-bench"
 
 
-def top(score: np.ndarray, among: np.ndarray, n: int) -> np.ndarray:
-    """Indexes of the ``n`` highest scores among the vertices of ``among`` (ties by index)."""
+def top(score: np.ndarray, among: np.ndarray, n: int, then: np.ndarray | None = None) -> np.ndarray:
+    """Indexes of the ``n`` highest scores among the vertices of ``among`` (ties by ``then``, as the
+    app breaks them, then by index)."""
     idx = np.flatnonzero(among)
     s = np.nan_to_num(np.asarray(score, dtype=float)[idx], nan=-np.inf)
-    order = np.lexsort((idx, -s))
+    t = np.zeros(len(idx)) if then is None else np.nan_to_num(np.asarray(then, dtype=float)[idx], nan=-np.inf)
+    order = np.lexsort((idx, -t, -s))
     return idx[order[:n]]
 
 
-def recall(score: np.ndarray, among: np.ndarray, planted: np.ndarray, n: int | None = None) -> int:
+def recall(
+    score: np.ndarray,
+    among: np.ndarray,
+    planted: np.ndarray,
+    n: int | None = None,
+    then: np.ndarray | None = None,
+) -> int:
     """How many of the ``planted`` vertices are in the top ``n`` (default: as many as planted)."""
     n = len(planted) if n is None else n
-    return int(np.isin(top(score, among, n), planted).sum())
+    return int(np.isin(top(score, among, n, then), planted).sum())
+
+
+def tied_at_cut(score: np.ndarray, among: np.ndarray, n: int, then: np.ndarray | None = None) -> int:
+    """How many people share the ranking key of the n-th person (the cut is arbitrary among them)."""
+    chosen = top(score, among, n, then)
+    if len(chosen) < n:
+        return 0
+    last = chosen[-1]
+    same = np.asarray(score)[among] == score[last]
+    if then is not None:
+        same &= np.asarray(then)[among] == then[last]
+    return int(same.sum())
 
 
 def overlap(a: np.ndarray, b: np.ndarray, among: np.ndarray, k: int) -> float:

@@ -12,6 +12,7 @@ from graph.errors import InputError, NotFound
 
 # The Person properties an analysis writes (docs/architecture.md); the only names SET or ranked by.
 PERSON_MEASURES: Final[tuple[str, ...]] = (
+    "cell_bridging",
     "cell_brokerage",
     "k_betweenness",
     "degree",
@@ -38,7 +39,9 @@ RANKABLE_MEASURES: Final[tuple[str, ...]] = tuple(
     m for m in PERSON_MEASURES if m not in ("community", "organisation", "key_player", "betweenness_se")
 )
 # What `hilorojo brokers` and the Brokers page rank by unless told otherwise (docs/analytics.md).
-DEFAULT_RANKING: Final = "cell_brokerage"
+DEFAULT_RANKING: Final = "cell_bridging"
+# Equal values of a measure are ordered by another before the person id: bridging takes whole numbers.
+TIE_BREAK: Final[dict[str, str]] = {"cell_bridging": "cell_brokerage"}
 
 CREATE_ANALYSIS: Final = """
 CREATE (a:Analysis {analysis_id: $analysis_id})
@@ -59,9 +62,9 @@ CREATE (a)-[:LIKELY_LINKED {score: r.score, analysis_id: $analysis_id}]->(b)
 CLEAR_STALE_PERSONS: Final = """
 MATCH (p:Person) WHERE p.analysis_id IS NOT NULL AND p.analysis_id <> $analysis_id
 CALL (p) {
-  REMOVE p.cell_brokerage, p.k_betweenness, p.betweenness_se, p.organisation, p.degree, p.weighted_degree,
-         p.betweenness, p.closeness, p.harmonic, p.eigenvector, p.pagerank, p.community, p.constraint,
-         p.effective_size, p.brokerage_coordinator, p.brokerage_itinerant,
+  REMOVE p.cell_bridging, p.cell_brokerage, p.k_betweenness, p.betweenness_se, p.organisation, p.degree,
+         p.weighted_degree, p.betweenness, p.closeness, p.harmonic, p.eigenvector, p.pagerank, p.community,
+         p.constraint, p.effective_size, p.brokerage_coordinator, p.brokerage_itinerant,
          p.brokerage_gatekeeper, p.brokerage_representative, p.brokerage_liaison, p.key_player, p.kpp_rank,
          p.analysis_id
 } IN TRANSACTIONS OF 10000 ROWS
@@ -83,12 +86,12 @@ RANKING: Final = """
 MATCH (p:Person {analysis_id: $analysis_id})
 WHERE ($include_victims OR coalesce(p.role, 'unknown') <> 'victim') AND p[$measure] IS NOT NULL
 RETURN p.person_id AS person_id, p.name AS name, p.role AS role, p.nationality AS nationality,
-       p {.cell_brokerage, .k_betweenness, .betweenness_se, .organisation,
+       p {.cell_bridging, .cell_brokerage, .k_betweenness, .betweenness_se, .organisation,
           .degree, .weighted_degree, .betweenness, .closeness, .harmonic, .eigenvector, .pagerank,
           .community, .constraint, .effective_size, .brokerage_coordinator, .brokerage_itinerant,
           .brokerage_gatekeeper, .brokerage_representative, .brokerage_liaison, .key_player,
           .kpp_rank} AS measures
-ORDER BY p[$measure] DESC, p.person_id
+ORDER BY p[$measure] DESC, coalesce(p[$then], 0) DESC, p.person_id
 LIMIT $top
 """
 MEASURE_WITH_ERROR: Final = """
@@ -108,8 +111,10 @@ COMMUNITY_MEMBERS: Final = """
 MATCH (p:Person {analysis_id: $analysis_id}) WHERE p[$property] IS NOT NULL
 RETURN p[$property] AS community, p.community AS cell, p.organisation AS organisation,
        p.person_id AS person_id, p.name AS name, p.role AS role, p.nationality AS nationality,
-       p.pagerank AS pagerank, p.cell_brokerage AS cell_brokerage, p.betweenness AS betweenness
-ORDER BY community, coalesce(p.cell_brokerage, 0) DESC, p.pagerank DESC, p.person_id
+       p.pagerank AS pagerank, p.cell_bridging AS cell_bridging, p.cell_brokerage AS cell_brokerage,
+       p.betweenness AS betweenness
+ORDER BY community, coalesce(p.cell_bridging, 0) DESC, coalesce(p.cell_brokerage, 0) DESC, p.pagerank DESC,
+         p.person_id
 """
 LIKELY_LINKS: Final = """
 MATCH (a:Person)-[r:LIKELY_LINKED {analysis_id: $analysis_id}]->(b:Person)
@@ -171,7 +176,13 @@ def ranking(
         raise InputError(f"cannot rank by {measure!r}", f"choose among {', '.join(RANKABLE_MEASURES)}")
     if top < 1:
         raise InputError(f"--top {top} is not positive", "give --top 1 or more")
-    params = {"analysis_id": analysis_id, "measure": measure, "top": top, "include_victims": include_victims}
+    params = {
+        "analysis_id": analysis_id,
+        "measure": measure,
+        "then": TIE_BREAK.get(measure, measure),
+        "top": top,
+        "include_victims": include_victims,
+    }
     return graph.read(RANKING, params)
 
 
@@ -204,7 +215,7 @@ def key_players(graph: Graph, analysis_id: str) -> list[dict[str, Any]]:
 
 def community_members(graph: Graph, analysis_id: str, level: str = "cell") -> list[dict[str, Any]]:
     """Every person of the analysis with their community at ``level`` (cell or organisation), by
-    community, then brokerage between cells and PageRank."""
+    community, then bridging and brokerage between cells and PageRank."""
     if level not in LEVEL_PROPERTY:
         raise InputError(f"no community level {level!r}", f"choose among {', '.join(LEVEL_PROPERTY)}")
     return graph.read(COMMUNITY_MEMBERS, {"analysis_id": analysis_id, "property": LEVEL_PROPERTY[level]})

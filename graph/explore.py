@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from graph.analysis_store import LEVEL_PROPERTY
+from graph.analysis_store import LEVEL_PROPERTY, TIE_BREAK
 from graph.connection import Graph
 from graph.errors import InputError
 from graph.model import NODE_KEYS, RELATIONSHIP_TYPES
@@ -26,6 +26,7 @@ DEFAULT_LAYERS: Final[tuple[str, ...]] = ("phones", "money", "arrests", "identit
 # Person properties that `hilorojo analyze` writes back (docs/architecture.md) and the UI may rank by.
 # The first is what the Brokers page ranks by unless told otherwise (docs/analytics.md).
 MEASURES: Final[tuple[str, ...]] = (
+    "cell_bridging",
     "cell_brokerage",
     "pagerank",
     "k_betweenness",
@@ -174,13 +175,14 @@ WHERE coalesce(p.role, 'unknown') <> 'victim' AND p[$measure] IS NOT NULL
        OR EXISTS { (p)-[:INVOLVED_IN]->(:Arrest)-[:PART_OF]->(:Operation {name: $operation}) })
 RETURN p.person_id AS person_id, p.name AS name, p.role AS role, p.nationality AS nationality,
        p.community AS community, p.organisation AS organisation, p[$measure] AS score,
-       p.cell_brokerage AS cell_brokerage, p.k_betweenness AS k_betweenness, p.degree AS degree,
+       p.cell_bridging AS cell_bridging, p.cell_brokerage AS cell_brokerage,
+       p.k_betweenness AS k_betweenness, p.degree AS degree,
        p.betweenness AS betweenness, p.betweenness_se AS betweenness_se,
        p.pagerank AS pagerank, p.constraint AS constraint, p.effective_size AS effective_size,
        p.brokerage_coordinator AS coordinator, p.brokerage_itinerant AS itinerant,
        p.brokerage_gatekeeper AS gatekeeper, p.brokerage_representative AS representative,
        p.brokerage_liaison AS liaison, p.key_player AS key_player, p.kpp_rank AS kpp_rank
-ORDER BY score DESC, person_id
+ORDER BY score DESC, coalesce(p[$then], 0) DESC, person_id
 LIMIT $limit
 """
 RANKING_FILTERS_QUERY = """
@@ -201,14 +203,14 @@ RETURN community, size(members) AS size, organisation, cells,
        size([m IN members WHERE m.role = 'victim']) AS victims,
        [m IN members WHERE coalesce(m.role, 'unknown') <> 'victim'
            | {person_id: m.person_id, name: m.name, pagerank: m.pagerank,
-              cell_brokerage: m.cell_brokerage}] AS people,
+              cell_bridging: m.cell_bridging, cell_brokerage: m.cell_brokerage}] AS people,
        [m IN members WHERE m.nationality IS NOT NULL | m.nationality] AS nationalities
 ORDER BY size DESC, community
 """
 COMMUNITY_MEMBERS_QUERY = """
 MATCH (p:Person) WHERE p[$property] = $community
 RETURN elementId(p) AS id
-ORDER BY coalesce(p.cell_brokerage, 0) DESC, coalesce(p.pagerank, 0) DESC
+ORDER BY coalesce(p.cell_bridging, 0) DESC, coalesce(p.cell_brokerage, 0) DESC, coalesce(p.pagerank, 0) DESC
 LIMIT $limit
 """
 TIMELINE_QUERY = """
@@ -468,6 +470,7 @@ def ranking(
         raise InputError(f"unknown measure {measure!r}", f"choose among {', '.join(MEASURES)}")
     params = {
         "measure": measure,
+        "then": TIE_BREAK.get(measure, measure),
         "community": community,
         "organisation": organisation,
         "country": country,

@@ -43,10 +43,10 @@ def test_demo_brokers_cells_and_victims(demo_graph: tuple[Graph, dict[str, Any]]
     assert len(positions) == len(brokers)
     assert len(found) >= 0.8 * len(brokers), positions
     assert max(positions) <= 0.1 * len(ranked_ids), positions
-    # the default ranking (brokerage between cells): every planted broker in the top 2x5
-    default = [r["person_id"] for r in rank(net, result.measures, "cell_brokerage")]
+    # the default ranking (bridging between cells): every planted broker in the top 2x5
+    default = [r["person_id"] for r in rank(net, result.measures, "cell_bridging")]
     positions = _broker_positions(default, brokers)
-    print(f"brokerage between cells: ranks of the planted brokers {positions} of {len(default)}")
+    print(f"bridging between cells: ranks of the planted brokers {positions} of {len(default)}")
     assert len(positions) == len(brokers) and max(positions) <= 2 * len(brokers), positions
     assert not victims & set(default[: 2 * len(brokers)])
     cells = {pid: info["cell"] for pid, info in key["cells"].items() if pid in net.index}

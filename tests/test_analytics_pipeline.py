@@ -170,8 +170,8 @@ def test_cli_commands(empty_graph: Graph, neo4j_settings: Settings) -> None:
     assert rows[0]["person_id"] == max((k for k in ref if k != "Medici"), key=ref.__getitem__)
     out = run_cli(["brokers", "--top", "15", "--json"], env)
     listing = json.loads(out.stdout)
-    assert listing["by"] == "cell_brokerage" and "cells" in listing["method"]["how"]
-    ranked = [r["cell_brokerage"] for r in listing["people"]]
+    assert listing["by"] == "cell_bridging" and "cells" in listing["method"]["how"]
+    ranked = [(r["cell_bridging"], r["cell_brokerage"]) for r in listing["people"]]
     assert ranked == sorted(ranked, reverse=True) and len(ranked) == 14
     for level in ("cell", "organisation"):
         out = run_cli(["communities", "--level", level, "--json"], env)

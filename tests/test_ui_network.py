@@ -22,17 +22,18 @@ PEOPLE = [
     ("V1", "María López", "victim", "VE", 1, 0.90, 0.40, 2, []),  # highest scores: must never be ranked
     ("P5", "Pedro Castillo", "unknown", "PA", 2, 0.00, 0.03, 1, []),
 ]
-# person_id: organisation, brokerage between cells, betweenness' standard error (an estimated analysis)
+# person_id: organisation, bridging and brokerage between cells, betweenness' standard error (estimated)
 MORE_MEASURES = {
-    "P1": (7, 2.0, 0.05),
-    "P2": (7, 0.0, 0.02),
-    "P3": (7, 1.5, 0.05),
-    "P4": (7, 0.5, 0.02),
-    "V1": (7, 3.0, 0.05),
-    "P5": (7, 0.0, 0.0),
+    "P1": (7, 2.0, 2.0, 0.05),
+    "P2": (7, 0.0, 0.0, 0.02),
+    "P3": (7, 2.0, 1.5, 0.05),
+    "P4": (7, 0.0, 0.5, 0.02),
+    "V1": (7, 4.0, 3.0, 0.05),
+    "P5": (7, 0.0, 0.0, 0.0),
 }
 # how the analysis says it computed each measure (graph.analysis_store.measure_methods reads it)
 METHODS = {
+    "cell_bridging": {"exact": True, "how": "working ties on both sides of each pair of cells"},
     "cell_brokerage": {
         "exact": True,
         "how": "pairs of contacts in different cells linked only through the person",
@@ -83,7 +84,8 @@ WITH p, r MERGE (c:Country {code: r.nat}) CREATE (p)-[:NATIONAL_OF {source_ids: 
 """
 MORE_MEASURES_QUERY = """
 UNWIND $rows AS r MATCH (p:Person {person_id: r.id})
-SET p.organisation = r.org, p.cell_brokerage = r.cb, p.betweenness_se = r.se, p.analysis_id = 'AN1'
+SET p.organisation = r.org, p.cell_bridging = r.bridging, p.cell_brokerage = r.cb, p.betweenness_se = r.se,
+    p.analysis_id = 'AN1'
 """
 COUNTRY_QUERY = "UNWIND $rows AS r MERGE (c:Country {code: r.code}) SET c.name = r.name"
 PHONES_QUERY = """
@@ -210,7 +212,8 @@ def build_ui_network(graph: Graph) -> None:
                 MORE_MEASURES_QUERY,
                 {
                     "rows": [
-                        {"id": i, "org": o, "cb": cb, "se": se} for i, (o, cb, se) in MORE_MEASURES.items()
+                        {"id": i, "org": o, "bridging": b, "cb": cb, "se": se}
+                        for i, (o, b, cb, se) in MORE_MEASURES.items()
                     ]
                 },
             ),

@@ -168,10 +168,11 @@ def test_explore_builds_the_network(ui_graph: Graph) -> None:
 
 def test_brokers_ranking_leaves_victims_out(ui_graph: Graph) -> None:
     at = run("brokers.py")
-    # the default: brokerage between cells as written, P1 2.0, P3 1.5, P4 0.5, P2 0, P5 0 (ties by id);
-    # victim V1 (3.0) never ranked; the page says the measure is exact
+    # the default: bridging between cells as written, P1 2, P3 2, then P2, P4, P5 0; equal bridging is
+    # ordered by brokerage between cells (P1 2.0 > P3 1.5, P4 0.5 > P2 0 = P5 0, then by id);
+    # victim V1 (4) never ranked; the page says the measure is exact
     assert list(at.dataframe[0].value["person_id"]) == ["P1", "P3", "P4", "P2", "P5"]
-    assert any("brokerage between cells: exact" in c.value for c in at.caption)
+    assert any("bridging between cells: exact" in c.value for c in at.caption)
     at.selectbox(key="measure").set_value("betweenness").run()
     ranking = at.dataframe[0].value
     # betweenness as written: P1 0.60, P3 0.30, P2 0.10, P4 0.05, P5 0.00; victim V1 (0.90) never ranked

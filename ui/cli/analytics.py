@@ -122,6 +122,7 @@ def analyze(
 
 # What each rankable measure is called on screen.
 MEASURE_NAMES = {
+    "cell_bridging": "bridging between cells",
     "cell_brokerage": "brokerage between cells",
     "k_betweenness": "3-step betweenness",
     "betweenness": "betweenness",
@@ -154,6 +155,11 @@ def broker_rows(rows: list[dict[str, Any]], by: str) -> tuple[list[dict[str, Any
             "person_id": r["person_id"],
             "name": r["name"],
             label: _number(r.get(by)),
+        }
+        then = analysis_store.TIE_BREAK.get(by)
+        if then:
+            item[MEASURE_NAMES.get(then, then)] = _number(r.get(then))
+        item |= {
             "betweenness": between,
             "degree": _number(r.get("degree")),
             "cell": r.get("community"),
@@ -175,7 +181,7 @@ def broker_rows(rows: list[dict[str, Any]], by: str) -> tuple[list[dict[str, Any
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def brokers(top: int, by: str, as_json: bool) -> None:
-    """People ranked by brokerage between cells (or --by another measure), victims excluded."""
+    """People ranked by bridging between cells (or --by another measure), victims excluded."""
     graph = get_graph()
     rows = stored_ranking(graph, by, top)
     methods = analysis_store.measure_methods(analysis_store.latest_analysis(graph))

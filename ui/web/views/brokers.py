@@ -21,6 +21,7 @@ COLUMNS = [
     "organisation",
     "community",
     "score",
+    "cell_bridging",
     "cell_brokerage",
     "k_betweenness",
     "betweenness",
@@ -33,6 +34,7 @@ COLUMNS = [
 ]
 # What each measure is called on the page (docs/analytics.md says what each means).
 MEASURE_LABELS = {
+    "cell_bridging": "bridging between cells",
     "cell_brokerage": "brokerage between cells",
     "k_betweenness": "3-step betweenness",
     "pagerank": "PageRank",

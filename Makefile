@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy graph loaders analytics ui cypher dossier bench tests
+	$(BIN)/mypy graph loaders analytics ui cypher dossier bench tests access
 
 pytest: setup
 	@scripts/check-prereqs.sh server

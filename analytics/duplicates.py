@@ -12,6 +12,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from access import session
+from access.roles import Permission
 from graph import identity as identity_queries
 from graph.connection import Graph
 from graph.entities import resolve_person
@@ -304,9 +306,17 @@ def merge(graph: Graph, a: str, b: str, analyst: str, reason: str, force: bool =
         "score": round(scored[0], 4) if scored else None,
         "forced": force,
     }
+    session.require(Permission.IDENTITY)
     row = identity_queries.create_same_as(graph, params)
     if row is None:
         raise NotFound(f"{ref_a.key} or {ref_b.key} disappeared", "reload and try again")
+    session.record(
+        "identity_decision",
+        [ref_a.key, ref_b.key],
+        decision="merge",
+        decision_id=row["decision_id"],
+        reason=why,
+    )
     return Decision(row["decision_id"], "merge", ref_a.key, ref_b.key, who, why, row["at"], force)
 
 
@@ -320,9 +330,17 @@ def split(graph: Graph, decision_id: str, analyst: str, reason: str) -> Decision
         "analyst": analyst.strip(),
         "reason": reason.strip(),
     }
+    session.require(Permission.IDENTITY)
     row = identity_queries.split_same_as(graph, params)
     if row is None:
         raise NotFound(f"no merge decision {decision_id!r}", "list merges with `hilorojo duplicates merges`")
+    session.record(
+        "identity_decision",
+        [row["a"], row["b"]],
+        decision="split",
+        decision_id=decision_id,
+        reason=params["reason"],
+    )
     return Decision(
         params["split_id"], "split", row["a"], row["b"], params["analyst"], params["reason"], row["at"]
     )

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from access import session
+from access.roles import Permission
 from analytics import brokerage, centrality, communities, forked, hidden_links, keyplayers
 from analytics.cell_bridging import cell_bridging
 from analytics.cell_brokerage import cell_brokerage
@@ -218,6 +220,7 @@ def analyze(
     cell_resolution: float = communities.CELL_RESOLUTION,
 ) -> AnalysisResult:
     """Project the chosen layers, compute every measure and write the results back to Neo4j."""
+    session.require(Permission.ANALYZE)
     names = parse_layers(layers)
     if resolution <= 0:
         raise InputError(f"--resolution {resolution} is not positive", "give a resolution > 0, e.g. 1.0")
@@ -260,6 +263,7 @@ def analyze(
             result.likely_links(link_top),
         )
         result.timings["write_back"] = round(time.perf_counter() - t, 3)
+        session.record("analyze", [result.analysis_id], layers=list(names), since=since, until=until)
     result.timings["total"] = round(time.perf_counter() - start, 3)
     return result
 

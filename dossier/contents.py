@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from access import session
+from access.roles import Permission
 from dossier import findings
 from dossier.document import (
     DEFAULT_MARKING,
@@ -411,6 +413,9 @@ def build_package(
     graph: Graph, ref: str, hops: int = 2, include_victims: bool = False, top: int = 15
 ) -> TargetPackage:
     """The target package on the person named by ``ref`` (person_id or unique full name)."""
+    session.require(Permission.PACKAGE)
+    if include_victims:
+        session.require(Permission.REVEAL_VICTIMS)
     started = time.perf_counter()
     if hops < 0 or hops > 4:
         raise InputError(f"--hops {hops} is out of range", "use 0 to 4 hops")
@@ -459,6 +464,7 @@ def build_package(
         victims_included=include_victims,
         victims_notice=victims_notice,
     )
+    session.record("package", [asm.pid], hops=hops, include_victims=include_victims)
     return TargetPackage(
         cover=cover,
         identity=identity,

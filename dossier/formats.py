@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from access import session
 from dossier.document import TargetPackage
 from dossier.render_html import render_html
 from dossier.render_json import render_json
@@ -19,11 +20,21 @@ MEDIA_TYPES: dict[str, str] = {"html": "text/html", "pdf": "application/pdf", "j
 
 
 def render(pkg: TargetPackage, fmt: str) -> bytes:
-    """The package's bytes in ``fmt`` (html, pdf or json)."""
+    """The package's bytes in ``fmt`` (html, pdf or json); each rendering goes to the audit trail as an
+    export of the package, with its format and whether it names victims."""
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise InputError(f"unknown package format {fmt!r}", "use html, pdf or json")
-    return renderer(pkg)
+    data = renderer(pkg)
+    session.record(
+        "export",
+        [pkg.cover.person_id],
+        what="target package",
+        format=fmt,
+        include_victims=pkg.cover.victims_included,
+        bytes=len(data),
+    )
+    return data
 
 
 def file_name(pkg: TargetPackage, fmt: str) -> str:

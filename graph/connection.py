@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from graph.errors import (
     HiloRojoError,
     QueryFailed,
 )
+from graph.protected import Protected, shield
 from graph.settings import Settings, load_settings
 
 T = TypeVar("T")
@@ -26,8 +28,13 @@ Row = dict[str, Any]
 class Graph:
     """The project's only door to Neo4j: queries go in as constants, values as parameters."""
 
+    # A shielded view (``shielded_view``) withholds victims' names and identifiers from what it reads.
+    shielded = False
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._protected: Protected | None = None
+        self._base = self
         password = settings.effective_password()
         auth = (settings.user, password) if password is not None else None
         with self._errors():
@@ -94,7 +101,29 @@ class Graph:
             return [record.data() for record in tx.run(query, dict(params or {}))]
 
         with self._errors(), self._session(read_only=True) as session:
-            return session.execute_read(work)
+            rows = session.execute_read(work)
+        if self.shielded and self._protected is not None:
+            strings = self._protected.strings()
+            rows = [shield(row, strings) for row in rows]
+        return rows
+
+    def shielded_view(self) -> Graph:
+        """This graph as a user who may not see victims receives it: the same driver and writes, but
+        every read (``read``, ``read_one``) has victims' names and identifiers replaced
+        (graph.protected). The protected strings are read once and shared by all views."""
+        if self.shielded:
+            return self
+        if self._protected is None:
+            self._protected = Protected(self.read)
+        view = copy.copy(self)
+        view.shielded = True
+        view._base = self
+        return view
+
+    def unshielded(self) -> Graph:
+        """The graph this view shields (itself when not shielded): for actions that read what they
+        never display, or redact it themselves (loads, target packages)."""
+        return self._base if self.shielded else self
 
     def read_one(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> Row | None:
         rows = self.read(query, params)
@@ -159,10 +188,16 @@ class Graph:
             session.run(query, dict(params or {})).consume()
 
     def read_only_query(
-        self, query: str, params: Mapping[str, Any] | None = None, limit: int = 1000
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        limit: int = 1000,
+        timeout: float | None = None,
     ) -> tuple[list[str], list[list[Any]]]:
-        """Run a user's query in a READ transaction: the database itself refuses any write."""
+        """Run a user's query in a READ transaction: the database itself refuses any write, and stops
+        the transaction after ``timeout`` seconds."""
 
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
             # A user's own query text: the READ access mode, not the text, is what keeps it read-only.
             result = tx.run(cast(LiteralString, query), dict(params or {}))
@@ -172,6 +207,22 @@ class Graph:
 
         with self._errors(), self._session(read_only=True) as session:
             return session.execute_read(work)
+
+    def plan_operators(self, query: str) -> list[tuple[str, str]]:
+        """The operators of a user's query plan (``EXPLAIN``, nothing runs): (type, details) pairs, the
+        type without its ``@database`` suffix."""
+
+        def walk(plan: Mapping[str, Any], out: list[tuple[str, str]]) -> list[tuple[str, str]]:
+            details = (plan.get("args") or {}).get("Details")
+            out.append((str(plan.get("operatorType", "")).split("@")[0], str(details or "")))
+            for child in plan.get("children") or []:
+                walk(child, out)
+            return out
+
+        with self._errors(), self._session(read_only=True) as session:
+            # A user's own query text: EXPLAIN plans it without running it.
+            plan = session.run(cast(LiteralString, "EXPLAIN " + query)).consume().plan
+        return walk(plan or {}, [])
 
     def close(self) -> None:
         self.driver.close()

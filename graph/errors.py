@@ -66,3 +66,21 @@ class ComputationFailed(HiloRojoError):
     """An analysis computation failed outside the database (for example in its child process)."""
 
     exit_code = 8
+
+
+class AuditTampered(HiloRojoError):
+    """The audit trail's hash chain is broken: a line was edited, removed, reordered or cut off."""
+
+    exit_code = 9
+
+
+class PermissionDenied(HiloRojoError):
+    """The user's role does not allow the action (access.roles)."""
+
+    exit_code = 10
+
+
+class LoginFailed(HiloRojoError):
+    """A login was refused: wrong user name or password, a locked account, or no account."""
+
+    exit_code = 11

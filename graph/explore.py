@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
+from access import session
+from access.roles import Permission
 from graph.analysis_store import LEVEL_PROPERTY, TIE_BREAK
 from graph.connection import Graph
-from graph.errors import InputError
+from graph.errors import InputError, QueryFailed
 from graph.model import NODE_KEYS, RELATIONSHIP_TYPES
 
 # Layers an analyst switches on and off, as relationship types of the model.
@@ -158,6 +161,19 @@ RETURN elementId(a) AS source, elementId(b) AS target, type(r) AS type, count(r)
        min(coalesce(r.start_time, r.timestamp)) AS first, max(coalesce(r.start_time, r.timestamp)) AS last,
        sum(r.amount_micro) AS amount_micro
 """
+# The Cypher console (admin only): its time limit, its row limit, and what its plans may contain.
+CONSOLE_TIMEOUT_S: Final = float(os.environ.get("HILOROJO_CONSOLE_TIMEOUT", "30"))
+CONSOLE_MAX_ROWS: Final = 10_000
+CONSOLE_REFUSED_OPERATORS: Final = frozenset({"AdministrationCommand", "LoadCSV"})
+CONSOLE_SHOW_ALLOWED: Final = frozenset({"ShowIndexes", "ShowConstraints"})
+CONSOLE_PROCEDURES: Final[tuple[str, ...]] = (
+    "db.labels(",
+    "db.relationshipTypes(",
+    "db.propertyKeys(",
+    "db.schema.",
+    "apoc.path.",
+    "apoc.meta.",
+)
 ENTITY_QUERY = """
 MATCH (n) WHERE elementId(n) = $id
 OPTIONAL MATCH (n)-[r]-(m)
@@ -336,10 +352,13 @@ def lucene_query(text: str) -> str:
 def search(
     graph: Graph, text: str, phone_candidates: Iterable[str] = (), limit: int = 25
 ) -> list[dict[str, Any]]:
-    """Entities matching ``text``: exact identifiers first, then full-text hits on names and aliases."""
+    """Entities matching ``text``: exact identifiers first, then full-text hits on names and aliases.
+    The search text goes to the audit trail."""
+    session.require(Permission.SEARCH)
     text = text.strip()
     if not text:
         raise InputError("nothing to search for", "type a name, alias, phone number, IMEI or account")
+    session.record("search", text=text)
     digits = re.sub(r"\D", "", text)
     candidates = sorted({text, digits, *phone_candidates} - {""})
     exact = graph.read(
@@ -451,8 +470,14 @@ def neighbourhood(
 
 
 def entity(graph: Graph, node_id: str) -> dict[str, Any] | None:
-    """One entity's properties and its links counted by relationship type and neighbour label."""
-    return graph.read_one(ENTITY_QUERY, {"id": node_id, "labels": list(NODE_KEYS)})
+    """One entity's properties and its links counted by relationship type and neighbour label (the view
+    goes to the audit trail)."""
+    session.require(Permission.EXPLORE)
+    row = graph.read_one(ENTITY_QUERY, {"id": node_id, "labels": list(NODE_KEYS)})
+    if row is not None:
+        key = (row["props"] or {}).get(NODE_KEYS.get(row["label"] or "", ""), node_id)
+        session.record("view_entity", [str(key)], label=row["label"])
+    return row
 
 
 def ranking(
@@ -532,6 +557,38 @@ def money_flows(graph: Graph) -> list[dict[str, Any]]:
     return graph.read(MONEY_FLOWS_QUERY)
 
 
-def console_query(graph: Graph, query: str, limit: int = 1000) -> tuple[list[str], list[list[Any]]]:
-    """A power user's query in a READ transaction (the database refuses writes): column names and rows."""
-    return graph.read_only_query(query, limit=limit)
+def console_query(
+    graph: Graph, query: str, limit: int = 1000, timeout: float | None = None
+) -> tuple[list[str], list[list[Any]]]:
+    """An administrator's query in a READ transaction (the database refuses writes), stopped after
+    ``timeout`` seconds (HILOROJO_CONSOLE_TIMEOUT, 30 by default) and cut at ``limit`` rows (at most
+    CONSOLE_MAX_ROWS): column names and rows. Administration commands and procedures outside
+    CONSOLE_PROCEDURES are refused from the query's plan, before it runs; the text is audited."""
+    session.require(Permission.CONSOLE)
+    session.record("console_query", text=query)
+    if not 1 <= limit <= CONSOLE_MAX_ROWS:
+        raise InputError(f"row limit {limit} is out of range", f"use 1 to {CONSOLE_MAX_ROWS:,} rows")
+    timeout = CONSOLE_TIMEOUT_S if timeout is None else timeout
+    for operator, details in graph.plan_operators(query):
+        if operator in CONSOLE_REFUSED_OPERATORS or (
+            operator.startswith("Show") and operator not in CONSOLE_SHOW_ALLOWED
+        ):
+            raise InputError(
+                f"the console does not run {operator} commands",
+                "it reads the investigation graph; server administration is done with Neo4j's own tools",
+            )
+        if operator == "ProcedureCall" and not details.startswith(CONSOLE_PROCEDURES):
+            name = details.split("(")[0]
+            raise InputError(
+                f"the console does not call the procedure {name}",
+                f"allowed: {', '.join(p.rstrip('.') for p in CONSOLE_PROCEDURES)}",
+            )
+    try:
+        return graph.read_only_query(query, limit=limit, timeout=timeout)
+    except QueryFailed as exc:
+        if "Timed" in (exc.hint or "") or "timed out" in exc.message.lower():
+            raise QueryFailed(
+                f"the query ran longer than {timeout:g} s and was stopped",
+                "add a LIMIT, start from an indexed property, or narrow the pattern",
+            ) from exc
+        raise

@@ -21,6 +21,8 @@ import phonenumbers
 from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
+from access import session
+from access.roles import Permission
 from graph import ingest
 from graph.connection import Graph, batched
 from graph.errors import InputError
@@ -638,6 +640,7 @@ def load_file(
     ``FILE.rejects.csv``; with ``strict`` any bad row stops the load before anything is written.
     Reloading the same file with the same options changes nothing.
     """
+    session.require(Permission.IMPORT)
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", f"one of {', '.join(KINDS)}")
     path = Path(path)
@@ -765,4 +768,13 @@ def load_file(
     if written and written.get("loaded_at") is not None:
         loaded_at = written["loaded_at"]
         summary.loaded_at = loaded_at.iso_format() if hasattr(loaded_at, "iso_format") else str(loaded_at)
+    session.record(
+        "import",
+        [source_id],
+        file=path.name,
+        kind=kind,
+        sha256=sha256,
+        rows_loaded=summary.rows_loaded,
+        rows_rejected=summary.rows_rejected,
+    )
     return summary

@@ -10,6 +10,7 @@ import click
 from graph.errors import HiloRojoError
 from ui.cli.analytics import register as register_analytics
 from ui.cli.arrests import arrests_group
+from ui.cli.audit import audit_group
 from ui.cli.db import db
 from ui.cli.demo import demo
 from ui.cli.duplicates import duplicates_group
@@ -18,6 +19,7 @@ from ui.cli.money import money_group
 from ui.cli.output import err_console
 from ui.cli.package import package
 from ui.cli.phones import phones_group
+from ui.cli.users import users
 from ui.cli.web import ui
 
 
@@ -36,6 +38,8 @@ cli.add_command(money_group)
 cli.add_command(phones_group)
 cli.add_command(arrests_group)
 cli.add_command(duplicates_group)
+cli.add_command(audit_group)
+cli.add_command(users)
 cli.add_command(ui)
 
 

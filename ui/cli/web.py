@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import click
 
+from access.accounts import AccountStore
 from graph.connection import get_graph
 from graph.dossier import plan_package_queries
 from graph.errors import HiloRojoError, InputError
 from ui.cli.output import console
+from ui.web.login import is_loopback
+
+SECRETS = Path(".streamlit") / "secrets.toml"
 
 APP = Path(__file__).resolve().parent.parent / "web" / "app.py"
 # Settings that keep the app local and quiet: no browser opened, no usage statistics, no file watcher.
@@ -66,8 +71,23 @@ def ui(port: int, address: str) -> None:
     """Start the web UI (Streamlit) at http://ADDRESS:PORT; Ctrl-C stops it."""
     if not 0 < port < 65536:
         raise InputError(f"--port {port} is not a port number", "use a port between 1 and 65535")
+    if not is_loopback(address) and not AccountStore().any() and not _oidc_configured():
+        raise InputError(
+            f"the web UI will not listen on {address} without accounts: anyone on the network would see "
+            "everything",
+            "create the first admin with `hilorojo users add NAME --role admin` (or configure OIDC in "
+            ".streamlit/secrets.toml), or keep --address 127.0.0.1",
+        )
     prepare_query_plans()
     console.print(f"Hilo Rojo web UI on http://{address}:{port} (Ctrl-C to stop)")
     sys.stdout.flush()
     command = streamlit_command(port, address)
     os.execv(command[0], command)  # streamlit takes over this process: signals reach it directly
+
+
+def _oidc_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures an identity provider (an ``[auth]`` table)."""
+    try:
+        return "auth" in tomllib.loads(SECRETS.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False

@@ -7,6 +7,10 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image, ImageDraw
 
+from access.roles import Permission
+from access.session import Principal
+from ui.web import login
+
 PAGES = Path(__file__).parent / "views"
 
 
@@ -28,6 +32,37 @@ def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=default)
 
 
+# Streamlit listens on every interface when no address is configured.
+ADDRESS = str(st.get_option("server.address") or "0.0.0.0")
+signed_in = login.gate(ADDRESS)
+if signed_in is None:
+    st.stop()
+    raise SystemExit  # st.stop() ends the run; this line only tells the type checker
+principal: Principal = signed_in
+# Pages a role may not use are left out of the menu; the functions they call refuse anyway.
+ALLOWED = {
+    "import_data.py": Permission.IMPORT,
+    "cypher.py": Permission.CONSOLE,
+    "package.py": Permission.PACKAGE,
+    "audit.py": Permission.AUDIT,
+}
+
+
+def _allowed(file: str) -> bool:
+    needed = ALLOWED.get(file)
+    return needed is None or principal.may(needed)
+
+
+def _data_pages() -> list[st.Page]:
+    pages = [
+        ("import_data.py", "Import", ":material/upload_file:"),
+        ("cypher.py", "Cypher", ":material/terminal:"),
+        ("package.py", "Target package", ":material/description:"),
+        ("audit.py", "Audit trail", ":material/policy:"),
+    ]
+    return [_page(f, t, i) for f, t, i in pages if _allowed(f)]
+
+
 navigation = st.navigation(
     {
         "Hilo Rojo": [_page("overview.py", "Overview", ":material/dashboard:", default=True)],
@@ -44,14 +79,11 @@ navigation = st.navigation(
             _page("money.py", "Money", ":material/payments:"),
             _page("phones.py", "Phones", ":material/call:"),
         ],
-        "Data": [
-            _page("import_data.py", "Import", ":material/upload_file:"),
-            _page("cypher.py", "Cypher", ":material/terminal:"),
-            _page("package.py", "Target package", ":material/description:"),
-        ],
+        "Data": _data_pages(),
     },
     expanded=True,
 )
+login.sidebar(principal)
 with st.sidebar:
     st.caption(
         "Hilo Rojo · link analysis of criminal networks. Works offline. "

@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from access import session
+from access.roles import Permission
 from graph import explore
 from graph.connection import Graph, get_graph
 from graph.errors import HiloRojoError
@@ -57,19 +59,38 @@ def stamp(g: Graph) -> tuple[Any, ...]:
     """A cheap fingerprint of the database's contents: cached results are keyed on it."""
     row = g.read_one(STAMP_QUERY) or {}
     analysed = row.get("analysed")
-    return (g.settings.uri, row.get("nodes"), row.get("rels"), str(analysed) if analysed else None)
+    # cached results differ for a shielded view: the stamp keeps them apart
+    return (
+        g.settings.uri,
+        row.get("nodes"),
+        row.get("rels"),
+        str(analysed) if analysed else None,
+        g.shielded,
+    )
 
 
 def page(
-    title: str, body: Callable[[Graph], None], needs_data: bool = True, caption: str | None = None
+    title: str,
+    body: Callable[[Graph], None],
+    needs_data: bool = True,
+    caption: str | None = None,
+    needs: Permission | None = None,
 ) -> None:
-    """Run a page: title, connection, data check; project errors become one line, never a traceback."""
+    """Run a page: title, the session's principal, connection, data check; project errors (a refused
+    role among them: ``needs`` is checked first) become one line, never a traceback. A principal who may
+    not see victims gets the graph's shielded view (graph.protected)."""
     st.markdown(CSS, unsafe_allow_html=True)
+    # The session's principal (set at login by app.py) acts for everything this run calls.
+    session.set_current(st.session_state.get("principal"))
     st.title(title)
     if caption:
         st.caption(caption)
     try:
+        if needs is not None:
+            session.require(needs)
         g = graph()
+        if not session.current().sees_victims:
+            g = g.shielded_view()
         if needs_data and not (g.read_one(HAS_DATA_QUERY) or {}).get("has_data"):
             st.error(
                 "The database is empty: load files on the Import page, or run `hilorojo demo --scale small`."

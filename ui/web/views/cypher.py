@@ -7,6 +7,7 @@ from typing import Any
 import neo4j.graph as ng
 import streamlit as st
 
+from access.roles import Permission
 from graph import explore
 from graph.connection import Graph
 from graph.explore import Edge, Node, Subgraph
@@ -88,7 +89,9 @@ def main() -> None:
     page(
         "Cypher",
         body,
-        caption="For power users. Queries run in a read transaction: writes are refused by Neo4j.",
+        needs=Permission.CONSOLE,
+        caption="For administrators. Queries run in a read transaction (Neo4j refuses writes), stop after "
+        f"{explore.CONSOLE_TIMEOUT_S:g} s and are recorded in the audit trail.",
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from access.roles import Permission
 from graph.connection import Graph
 from loaders.kinds import KINDS
 from ui.web.common import page
@@ -58,6 +59,7 @@ def main() -> None:
         "Import",
         body,
         needs_data=False,
+        needs=Permission.IMPORT,
         caption="Reloading the same file changes nothing; fix the rejects and reload.",
     )
 

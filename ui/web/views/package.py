@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from access.roles import Permission
 from dossier.contents import build_package
 from dossier.document import TargetPackage
 from dossier.formats import MEDIA_TYPES, file_name, render
@@ -38,7 +39,8 @@ def body(g: Graph) -> None:
     hops = st.slider("Network picture: hops around the person", 1, 3, 2, key="package_hops")
     if st.button("Build the package", type="primary", icon=":material/description:", key="build"):
         with st.spinner("Assembling identity, associates, calls, money, arrests and sources…"):
-            pkg = build_package(g, person["key"], hops=hops)
+            # the package's own redaction pseudonymises victims (dossier.redaction), so it reads them all
+            pkg = build_package(g.unshielded(), person["key"], hops=hops)
             # HTML (the preview) and JSON rendered once here; the PDF (0.3 to 1.4 s) when first downloaded
             files = {fmt: render(pkg, fmt) for fmt in ("html", "json")}
             st.session_state["package"] = (person["key"], pkg, files)
@@ -62,6 +64,7 @@ def main() -> None:
     page(
         "Target package",
         body,
+        needs=Permission.PACKAGE,
         caption="A dossier for investigators and prosecutors; victims are pseudonymised.",
     )
 

@@ -1,0 +1,88 @@
+"""Victims shielded: a view of the graph whose answers never carry a victim's name or identifiers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import neo4j.graph as ng
+
+# Every victim with what identifies them: names, birth date, and the phones, handsets, accounts,
+# documents and e-mail addresses that no one but victims uses or holds.
+PROTECTED_QUERY: Final = """
+MATCH (v:Person {role: 'victim'})
+OPTIONAL MATCH (v)-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]->(i)
+WHERE NOT EXISTS {
+  MATCH (i)<-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]-(other:Person)
+  WHERE coalesce(other.role, 'unknown') <> 'victim'
+}
+WITH v, collect(DISTINCT coalesce(i.number, i.imei, i.account_id, i.doc_id, i.address)) AS keys,
+     collect(DISTINCT i.digits) AS digits
+RETURN v.person_id AS person_id, v.name AS name, coalesce(v.aliases, []) AS aliases,
+       toString(v.date_of_birth) AS date_of_birth, keys + digits AS identifiers
+"""
+VICTIM: Final = "Victim (protected)"
+HIDDEN: Final = "(protected)"
+# Properties of a victim's own record that are blanked (the rest, e.g. role and nationality, stay).
+VICTIM_PROPERTIES: Final = ("name", "aliases", "aliases_text", "name_key", "date_of_birth", "gender")
+# How long the protected strings are reused before they are read again (new loads add victims).
+REFRESH_S: Final = 30.0
+
+
+class Protected:
+    """The strings to withhold, read with ``read`` (a graph's unshielded read) and refreshed every
+    REFRESH_S seconds."""
+
+    def __init__(self, read: Callable[[str], list[dict[str, Any]]]) -> None:
+        self._read = read
+        self._lock = threading.Lock()
+        self._read_at = -REFRESH_S
+        self._strings: dict[str, str] = {}
+
+    def strings(self) -> dict[str, str]:
+        """Each protected string and what is shown instead."""
+        with self._lock:
+            if time.monotonic() - self._read_at >= REFRESH_S:
+                found: dict[str, str] = {}
+                for row in self._read(PROTECTED_QUERY):
+                    for text in (row["name"], *row["aliases"]):
+                        if text:
+                            found[str(text)] = VICTIM
+                    for text in (row["date_of_birth"], *row["identifiers"]):
+                        if text:
+                            found[str(text)] = HIDDEN
+                self._strings = found
+                self._read_at = time.monotonic()
+            return self._strings
+
+
+def shield(value: Any, strings: Mapping[str, str]) -> Any:
+    """``value`` with every protected string replaced, and a victim's own record blanked, at any depth
+    (rows, maps, lists, nodes, paths). A string that merely contains a protected one is replaced too."""
+    if isinstance(value, str):
+        if value in strings:
+            return strings[value]
+        return _within(value, strings) if ", " in value else value
+    if isinstance(value, Mapping):
+        out = {k: shield(v, strings) for k, v in value.items()}
+        if out.get("role") == "victim":
+            for key in VICTIM_PROPERTIES:
+                if out.get(key) not in (None, "", []):
+                    out[key] = VICTIM if key == "name" else HIDDEN
+        return out
+    if isinstance(value, list):
+        return [shield(v, strings) for v in value]
+    if isinstance(value, tuple):
+        return tuple(shield(v, strings) for v in value)
+    if isinstance(value, ng.Node | ng.Relationship):
+        return shield(dict(value.items()), strings)
+    if isinstance(value, ng.Path):
+        return [shield(dict(n.items()), strings) for n in value.nodes]
+    return value
+
+
+def _within(text: str, strings: Mapping[str, str]) -> str:
+    """A list joined with commas (names, numbers) with its protected items replaced."""
+    return ", ".join(strings.get(part, part) for part in text.split(", "))

@@ -159,7 +159,7 @@ def build_launcher(settings: Settings, quiet: bool = True) -> Path:
 
 def _password(settings: Settings) -> str:
     """The neo4j user's password: NEO4J_PASSWORD, else one generated once and kept in the home (0600)."""
-    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)  # data, logs and password: owner only
     password = settings.password
     if password is None and settings.password_file.exists():
         password = settings.password_file.read_text(encoding="utf-8").strip()
@@ -168,9 +168,9 @@ def _password(settings: Settings) -> str:
     if len(password) < 8:
         raise ConfigError("NEO4J_PASSWORD is shorter than 8 characters", "Neo4j requires at least 8")
     fd = os.open(settings.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file with looser permissions is narrowed before the password goes in
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(password + "\n")
-    os.chmod(settings.password_file, 0o600)
     return password
 
 
@@ -233,7 +233,9 @@ def start(settings: Settings, wait: bool = True) -> StartResult:
         str(settings.home),
         str(conf),
     ]
-    env = dict(os.environ, HILOROJO_PASSWORD_FILE=str(settings.password_file))
+    # The launcher reads the password from the file; NEO4J_PASSWORD stays out of the JVM's environment.
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_PASSWORD"}
+    env["HILOROJO_PASSWORD_FILE"] = str(settings.password_file)
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             cmd,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ class Settings:
 
     uri: str
     user: str
-    password: str | None
+    password: str | None = field(repr=False)  # kept out of repr(), so out of logs and tracebacks
     database: str
     home: Path
     cache: Path
@@ -62,6 +62,13 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         load_dotenv(env_file, override=False)
     uri = os.environ.get("NEO4J_URI", DEFAULT_URI).strip() or DEFAULT_URI
     parts = urlsplit(uri)
+    if parts.username is not None or parts.password is not None:
+        # A password in the URI would be echoed by every message that names the address: refuse it
+        # without repeating the URI.
+        raise ConfigError(
+            "NEO4J_URI contains a user name or password",
+            "remove them from the address and set NEO4J_USER and NEO4J_PASSWORD instead",
+        )
     if parts.scheme not in SCHEMES or not parts.hostname:
         raise ConfigError(
             f"NEO4J_URI={uri!r} is not a Neo4j address",

@@ -30,7 +30,8 @@ def free_port() -> int:
 
 def server_env(home: Path, port: int) -> dict[str, str]:
     """The environment of a hilorojo process that uses the local server in ``home`` on ``port``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    private = ("HILOROJO_AUDIT_LOG", "HILOROJO_ACCOUNTS")  # a developer's own log and accounts stay out
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_") and k not in private}
     env.update(
         HILOROJO_HOME=str(home),
         NEO4J_URI=f"bolt://127.0.0.1:{port}",
@@ -44,8 +45,9 @@ def server_env(home: Path, port: int) -> dict[str, str]:
 def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     home = tmp_path_factory.mktemp("neo4j-home")
     saved = dict(os.environ)
+    env = server_env(home, free_port())  # from the saved environment: PATH, HOME and the test heap stay
     os.environ.clear()
-    os.environ.update(server_env(home, free_port()))
+    os.environ.update(env)
     settings = load_settings(env_file=None)
     try:
         local_server.start(settings)

@@ -276,6 +276,7 @@ def merge(graph: Graph, a: str, b: str, analyst: str, reason: str, force: bool =
 
     Refused, unless ``force``: a victim with a suspect, and two records whose dates of birth differ.
     """
+    session.require(Permission.IDENTITY)
     _require(analyst, reason)
     ref_a, ref_b = resolve_person(graph, a), resolve_person(graph, b)
     if ref_a.key == ref_b.key:
@@ -306,7 +307,6 @@ def merge(graph: Graph, a: str, b: str, analyst: str, reason: str, force: bool =
         "score": round(scored[0], 4) if scored else None,
         "forced": force,
     }
-    session.require(Permission.IDENTITY)
     row = identity_queries.create_same_as(graph, params)
     if row is None:
         raise NotFound(f"{ref_a.key} or {ref_b.key} disappeared", "reload and try again")
@@ -323,6 +323,7 @@ def merge(graph: Graph, a: str, b: str, analyst: str, reason: str, force: bool =
 def split(graph: Graph, decision_id: str, analyst: str, reason: str) -> Decision:
     """Undo a merge: the SAME_AS of ``decision_id`` becomes a NOT_SAME_AS that keeps who merged, when
     and why, plus who split, when and why (so the pair is not proposed again)."""
+    session.require(Permission.IDENTITY)
     _require(analyst, reason)
     params = {
         "decision_id": decision_id,
@@ -330,7 +331,6 @@ def split(graph: Graph, decision_id: str, analyst: str, reason: str) -> Decision
         "analyst": analyst.strip(),
         "reason": reason.strip(),
     }
-    session.require(Permission.IDENTITY)
     row = identity_queries.split_same_as(graph, params)
     if row is None:
         raise NotFound(f"no merge decision {decision_id!r}", "list merges with `hilorojo duplicates merges`")

@@ -17,6 +17,7 @@ from access.session import Principal, acting_as
 from analytics import duplicates
 from analytics.pipeline import analyze
 from dossier.contents import build_package
+from dossier.formats import render
 from graph import explore
 from graph.connection import Graph
 from graph.errors import InputError, PermissionDenied, QueryFailed
@@ -29,6 +30,7 @@ TIMEOUT = 60
 # V1 of the test network (tests/test_ui_network.py): her name, her phone (as written and as digits) and
 # her account. Nothing a viewer receives may contain them.
 VICTIM_SECRETS = ("María López", "Maria Lopez", "+584121110005", "584121110005", "ACC3")
+ONE_ARREST = "arrest_id,arrest_date,full_name,role\nX1,2025-01-01,{name},suspect\n"
 VIEWER = Principal("vera", Role.VIEWER)
 ANALYST = Principal("ana", Role.ANALYST)
 ADMIN = Principal("root", Role.ADMIN)
@@ -178,7 +180,7 @@ def test_an_analyst_who_reveals_sees_the_victim(ui_graph: Graph) -> None:
 
 def test_actions_refused_below_their_role_whatever_calls_them(ui_graph: Graph, tmp_path: Path) -> None:
     arrests = tmp_path / "a.csv"
-    arrests.write_text("arrest_id,date,name,role\nX1,2025-01-01,Nadie,suspect\n", encoding="utf-8")
+    arrests.write_text(ONE_ARREST.format(name="Nadie"), encoding="utf-8")
     with acting_as(VIEWER):
         for action in (
             lambda: load_file(ui_graph, "arrests", arrests, progress=False),
@@ -232,3 +234,37 @@ def test_console_refuses_administration_and_stops_long_queries(ui_graph: Graph) 
             explore.console_query(ui_graph, "RETURN 1", limit=explore.CONSOLE_MAX_ROWS + 1)
     texts = [e["details"]["text"] for e in audit.read(action="console_query")]
     assert "SHOW USERS" in texts and slow in texts
+
+
+def test_every_action_leaves_an_audit_line(ui_graph: Graph, tmp_path: Path) -> None:
+    arrests = tmp_path / "raid.csv"
+    arrests.write_text(ONE_ARREST.format(name="Nadie Nunca"), encoding="utf-8")
+    p1 = explore.person_node_ids(ui_graph, ["P1"])[0]
+    with acting_as(ANALYST):
+        explore.search(ui_graph, "jose ramirez")
+        explore.entity(ui_graph, p1)
+        summary = load_file(ui_graph, "arrests", arrests, progress=False)
+        result = analyze(ui_graph, "calls")
+        merged = duplicates.merge(ui_graph, "P2", "P3", "ana", "same handset")
+        duplicates.split(ui_graph, merged.decision_id, "ana", "different people")
+        render(build_package(ui_graph, "P1"), "json")
+    with acting_as(ADMIN):
+        explore.console_query(ui_graph, "RETURN 1 AS one")
+    got = [(e["user"], e["action"], e["subjects"]) for e in audit.read()]
+    assert got == [
+        ("ana", "search", []),
+        ("ana", "view_entity", ["P1"]),
+        ("ana", "import", [summary.source_id]),
+        ("ana", "analyze", [result.analysis_id]),
+        ("ana", "identity_decision", ["P2", "P3"]),
+        ("ana", "identity_decision", ["P2", "P3"]),
+        ("ana", "package", ["P1"]),
+        ("ana", "export", ["P1"]),
+        ("root", "console_query", []),
+    ]
+    details = [e["details"] for e in audit.read()]
+    assert details[0]["text"] == "jose ramirez" and details[2]["file"] == "raid.csv"
+    assert [d["decision"] for d in details[4:6]] == ["merge", "split"]
+    assert details[6]["include_victims"] is False and details[7]["format"] == "json"
+    assert details[8]["text"] == "RETURN 1 AS one"
+    assert audit.verify().ok

@@ -24,6 +24,7 @@ from graph import analysis_store
 from graph.connection import Graph
 from graph.errors import InputError
 from graph.projection import parse_layers
+from graph.status import half_loaded
 
 
 @dataclass
@@ -40,6 +41,7 @@ class AnalysisResult:
     links: hidden_links.LinkPrediction
     parameters: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. files still half-loaded when it ran
 
     def likely_links(self, top: int) -> list[dict[str, Any]]:
         ids = self.network.ids()
@@ -231,6 +233,7 @@ def analyze(
             f"--cell-resolution {cell_resolution} is not a density between 0 and 1", "give e.g. 0.05"
         )
     start = time.perf_counter()
+    warnings = half_loaded(graph)
     net = project(graph, names, since, until, keep_unowned)
     t_proj = time.perf_counter() - start
     result = compute(
@@ -245,6 +248,7 @@ def analyze(
         cell_resolution=cell_resolution,
     )
     result.timings = {"projection": round(t_proj, 3), **result.timings}
+    result.warnings = warnings
     if write:
         t = time.perf_counter()
         analysis_store.save_analysis(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from graph.connection import Graph
 from graph.errors import QueryFailed
+from graph.ingest import incomplete_sources
 
 VERSION_QUERY = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
@@ -32,6 +33,7 @@ class DatabaseStatus:
     schema_version: int
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
+    half_loaded: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -42,7 +44,16 @@ class DatabaseStatus:
             "schema_version": self.schema_version,
             "nodes": self.nodes,
             "relationships": self.relationships,
+            "half_loaded": self.half_loaded,
         }
+
+
+def half_loaded(graph: Graph) -> list[str]:
+    """One warning per file whose load stopped before its last batch committed."""
+    return [
+        f"{row['file_name']} ({row['kind']}) is half-loaded: run the same load again"
+        for row in incomplete_sources(graph)
+    ]
 
 
 def database_status(graph: Graph) -> DatabaseStatus:
@@ -64,4 +75,5 @@ def database_status(graph: Graph) -> DatabaseStatus:
         schema_version=current_version(graph),
         nodes=dict(sorted((k, v) for k, v in nodes.items() if v)),
         relationships=dict(sorted((k, v) for k, v in rels.items() if v)),
+        half_loaded=half_loaded(graph),
     )

@@ -18,7 +18,7 @@ from graph.entities import resolve_entity
 from graph.errors import InputError
 from graph.paths import shortest_paths
 from loaders.normalize import phone_candidates
-from ui.cli.output import console, print_json, print_table
+from ui.cli.output import console, err_console, print_json, print_table
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -109,7 +109,10 @@ def analyze(
         "fragmentation": result.key_players.fragmentation,
         "path_measures": result.method.describe(),
         "timings_s": result.timings,
+        "warnings": result.warnings,
     }
+    for warning in result.warnings:
+        err_console.print(f"warning: {warning}", markup=False)
     if as_json:
         print_json(summary)
         return

@@ -64,6 +64,8 @@ def status(as_json: bool) -> None:
         print_table(rows, ["kind", "name", "count"])
     else:
         console.print("the database is empty")
+    for warning in info.half_loaded:
+        console.print(f"warning: {warning}", markup=False)
 
 
 @db.command("migrate")

@@ -25,6 +25,7 @@ def _summary(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
         "loads": explore.loads(_g),
         "analysis": explore.last_analysis(_g),
         "quality": explore.quality(_g),
+        "half_loaded": status.half_loaded,
     }
 
 
@@ -54,7 +55,7 @@ def body(g: Graph) -> None:
     cols = st.columns(len(HEADLINE) + len(EVENTS))
     for col, (label, title) in zip(cols, HEADLINE + EVENTS, strict=True):
         col.metric(title, f"{s['nodes'].get(label, s['relationships'].get(label, 0)):,}")
-    for text in warnings(s["quality"], s["analysis"]):
+    for text in [*s["half_loaded"], *warnings(s["quality"], s["analysis"])]:
         st.warning(text, icon=":material/warning:")
     left, right = st.columns([3, 2])
     with left:

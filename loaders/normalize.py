@@ -6,7 +6,7 @@ import gettext
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -302,6 +302,11 @@ def _fixed_offset(offset: timedelta) -> timezone:
 # -- amounts ----------------------------------------------------------------------------------
 
 MICRO = Decimal(1_000_000)
+# The largest amount accepted (one trillion less a millionth): its millionths fit Neo4j's 64-bit integer.
+MAX_AMOUNT = Decimal("999999999999.999999")
+# An amount as written: digits with separators and signs, and at most a currency code or symbol
+# before or after it (no exponent: "1e309" is not an amount a bank writes).
+_AMOUNT_TEXT = re.compile(r"^(?:[A-Za-z]{3}|[$€£])?[\s\-(]*[\d.,\s]+[\s\-)]*(?:[A-Za-z]{3}|[$€£])?$")
 
 
 def normalize_amount(text: str, decimal_separator: str | None = None) -> Decimal:
@@ -312,10 +317,11 @@ def normalize_amount(text: str, decimal_separator: str | None = None) -> Decimal
     mapping's ``decimal_separator`` says otherwise.
     """
     raw = text.strip()
+    shown = text if len(text) <= 40 else text[:40] + "…"
     negative = raw.startswith("-") or raw.endswith("-") or (raw.startswith("(") and raw.endswith(")"))
     body = "".join(c for c in raw if c.isdigit() or c in ".,")
-    if not any(c.isdigit() for c in body) or re.search(r"[^\d.,\s\-()A-Za-z$€£]", raw):
-        raise BadValue(f"unparseable amount {text!r}")
+    if not any(c.isdigit() for c in body) or not _AMOUNT_TEXT.match(raw):
+        raise BadValue(f"unparseable amount {shown!r}")
     if decimal_separator in (".", ","):
         thousands = "," if decimal_separator == "." else "."
         number = body.replace(thousands, "").replace(decimal_separator, ".")
@@ -334,15 +340,18 @@ def normalize_amount(text: str, decimal_separator: str | None = None) -> Decimal
     try:
         amount = Decimal(number)
     except InvalidOperation:
-        raise BadValue(f"unparseable amount {text!r}") from None
+        raise BadValue(f"unparseable amount {shown!r}") from None
     if negative or amount <= 0:
-        raise BadValue(f"amount {text!r} is not positive")
+        raise BadValue(f"amount {shown!r} is not positive")
+    if amount > MAX_AMOUNT:
+        raise BadValue(f"amount {shown!r} is out of range (at most {MAX_AMOUNT:,})")
     return amount
 
 
 def amount_micro(amount: Decimal) -> int:
     """The amount in millionths, as an integer (rounded half-even beyond six decimals)."""
-    return int((amount * MICRO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    with localcontext(prec=40):  # enough digits for MAX_AMOUNT in millionths, whatever the default
+        return int((amount * MICRO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 # -- names and plain text ---------------------------------------------------------------------

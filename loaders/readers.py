@@ -17,6 +17,11 @@ from typing import IO, Any, NamedTuple
 from graph.errors import InputError
 
 SAMPLE_BYTES = 256 * 1024
+# The longest value a cell may hold: 2,000 characters stay under Neo4j's 8 kB index key even at four
+# bytes a character (a longer name made Neo4j refuse the whole file). Longer cells reject their row.
+MAX_FIELD_CHARS = 2_000
+# Control characters other than tab and line breaks (NUL among them) are never part of a value.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DELIMITERS = ",;\t|"
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -65,17 +70,29 @@ def _open_binary(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+# A sample is read as Latin-1 (cp1252) only when it has no valid UTF-8 multi-byte character and at
+# least this many lines that are not UTF-8: a Latin-1 file has accented names on many lines, a UTF-8
+# file with a damaged line has one or two (rejected one by one, with their reason).
+LATIN1_LINES = 3
+
+
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM) unless the sample is clearly not UTF-8, then Latin-1 (cp1252)."""
+    """UTF-8 (with or without BOM), unless the sample reads as Latin-1 text (``LATIN1_LINES``)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    text = decoder.decode(sample, final=False)
-    bad = text.count("\ufffd")
-    good = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
-    # Valid multi-byte sequences almost never occur by chance in Latin-1 text: if there are at least as
-    # many of them as bad bytes, the file is UTF-8 with some broken rows (rejected one by one).
-    return "utf-8" if bad == 0 or good >= bad else "cp1252"
+    if sample.isascii():
+        return "utf-8"
+    lines = sample.split(b"\n")[:-1] or [sample]  # the last piece may be a line cut by the sample
+    good = bad = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return "cp1252" if good == 0 and bad >= LATIN1_LINES else "utf-8"
 
 
 def _text(value: Any) -> str:
@@ -117,6 +134,20 @@ def _header(names: list[str], path: Path) -> list[str]:
 
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+def field_problem(fields: Sequence[str], names: Sequence[str], text: str) -> str | None:
+    """Why a row's cells cannot be values (``text``: the cells joined), or None: a cell longer than
+    MAX_FIELD_CHARS, or a control character."""
+    if len(text) > MAX_FIELD_CHARS:
+        for name, field in zip(names, fields, strict=False):
+            if len(field) > MAX_FIELD_CHARS:
+                return f"{name} has {len(field):,} characters (at most {MAX_FIELD_CHARS:,})"
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        column = next((n for n, f in zip(names, fields, strict=False) if _CONTROL.search(f)), "a cell")
+        return f"control character U+{ord(bad.group()):04X} in {column}"
+    return None
 
 
 def _has_surrogates(text: str) -> bool:
@@ -167,12 +198,12 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
                 if not text or text.isspace():  # an empty line, or one of empty fields only
                     continue
                 if _has_surrogates(text):
-                    yield RawRow(line, fields, names, f"undecodable bytes (the file is read as {enc})")
+                    yield RawRow(line, fields, names, f"not valid {enc} (give --encoding, e.g. cp1252)")
                 elif len(fields) != len(columns):
                     reason = f"{len(fields)} fields where the header has {len(columns)}"
                     yield RawRow(line, fields, names, reason)
                 else:
-                    yield RawRow(line, tuple(fields), names)
+                    yield RawRow(line, tuple(fields), names, field_problem(fields, names, text))
         except csv.Error as exc:
             raise InputError(f"{path.name} line {reader.line_num}: malformed CSV ({exc})") from exc
         except (OSError, EOFError) as exc:
@@ -211,7 +242,8 @@ def _read_xlsx(path: Path) -> Table:
                 if extra:
                     yield RawRow(number, fields[:width], names, f"values beyond the {width} named columns")
                 else:
-                    yield RawRow(number, tuple(fields[:width]), names)
+                    kept = tuple(fields[:width])
+                    yield RawRow(number, kept, names, field_problem(kept, names, "".join(kept)))
         finally:
             book.close()
 
@@ -248,7 +280,12 @@ def _read_jsonl(path: Path, encoding: str | None) -> Table:
             return RawRow(number, (), (), f"invalid JSON ({exc.args[0].split(':')[0]})")
         if not isinstance(obj, dict):
             return RawRow(number, (), (), "JSON line is not an object")
-        return RawRow.of(number, {str(k): _text(v) for k, v in obj.items()})
+        nested = next((str(k) for k, v in obj.items() if isinstance(v, dict)), None)
+        values = {str(k): _text(v) for k, v in obj.items()}
+        if nested is not None:
+            return RawRow.of(number, values, f"{nested} holds a JSON object, not a value")
+        cells = list(values.values())
+        return RawRow.of(number, values, field_problem(cells, list(values), "".join(cells)))
 
     def rows() -> Iterator[RawRow]:
         try:

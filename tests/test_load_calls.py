@@ -151,7 +151,7 @@ def test_undecodable_bytes_reject_only_that_row(empty_graph: Graph, tmp_path: Pa
     summary = load_file(empty_graph, "calls", path, progress=False)
     assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (3, 2, 1)
     assert summary.rejects_path is not None
-    assert _rejects(summary.rejects_path)[3].startswith("undecodable bytes")
+    assert _rejects(summary.rejects_path)[3].startswith("not valid utf-8")
     cells = empty_graph.read("MATCH ()-[c:CALLED]->() RETURN c.caller_cell AS cell ORDER BY cell")
     assert [c["cell"] for c in cells] == ["Cúcuta Centro", "Medellín Poblado"]
 

@@ -158,3 +158,19 @@ def test_mapping_renames_fills_constants_and_translates_values() -> None:
         columns={"Condición": "role"}, constants={"country": "CO"}, values={"role": {"victima": "victim"}}
     )
     assert mapping.rename({"Condición": "Víctima", "x": "1"}) == {"role": "victim", "x": "1", "country": "CO"}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("1e309", "unparseable"), ("1E5", "unparseable"), ("NaN", "unparseable"), ("inf", "unparseable"),
+     ("-Infinity", "unparseable"), ("99999999999999999999999999999999", "out of range"),
+     ("1000000000000", "out of range")],
+)  # fmt: skip
+def test_hostile_amounts_are_bad_values(text: str, reason: str) -> None:
+    with pytest.raises(BadValue, match=reason):
+        normalize_amount(text)
+
+
+def test_the_largest_amount_converts_exactly() -> None:
+    # 999,999,999,999.999999 in millionths is 10^18 - 1, within Neo4j's 64-bit integers
+    assert amount_micro(normalize_amount("999999999999.999999")) == 10**18 - 1

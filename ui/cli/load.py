@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +11,9 @@ from graph.connection import get_graph
 from loaders.pipeline import LoadSummary, load_file
 from ui.cli.output import console, print_json, print_table
 
+# Exit codes: 0 every row loaded; EXIT_REJECTED the good rows loaded and some rejected (see the rejects
+# file); 6 nothing loaded (an unusable file, or --strict with a bad row).
+EXIT_REJECTED = 12
 KIND_HELP = {
     "arrests": "Load arrests and identified people (one row per person per event).",
     "calls": "Load call detail records (one row per call or SMS).",
@@ -72,13 +76,18 @@ def _command(kind: str) -> click.Command:
             print_json(summary.as_dict())
         else:
             _print_summary(summary)
+        if summary.rows_rejected:
+            sys.exit(EXIT_REJECTED)
 
     return command
 
 
 @click.group("load")
 def load() -> None:
-    """Load arrests, call records, identifiers or transfers (CSV, gzip, xlsx, JSON lines)."""
+    """Load arrests, call records, identifiers or transfers (CSV, gzip, xlsx, JSON lines).
+
+    Exit code 0 when every row loaded, 12 when the good rows loaded and some were rejected (the
+    rejects file gives each one's line and reason), 6 when nothing was loaded."""
 
 
 for _kind in KIND_HELP:

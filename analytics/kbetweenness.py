@@ -7,6 +7,20 @@ import numpy as np
 from analytics.network import PersonNetwork
 
 DEFAULT_K = 3
+# Paths of 3 links are followed when their search is small enough: Σ_v degree(v)·|2-ball(v)| (the
+# links scanned at the third step, summed over sources) at most this (about 1 s at 100,000 people and
+# 340,000 links; a network above it, e.g. 100,000 people with 750,000 links in cells of 20, would
+# take about a minute: `python -m bench.analytics --generated`), otherwise 2 links.
+K3_WORK = 5e7
+
+
+def choose_k(net: PersonNetwork, budget: float = K3_WORK) -> int:
+    """DEFAULT_K when the third step's search fits ``budget`` (see K3_WORK), otherwise 2."""
+    if net.n == 0:
+        return DEFAULT_K
+    degree = np.array(net.g.degree(), dtype=float)
+    ball = np.array(net.g.neighborhood_size(order=2), dtype=float)
+    return DEFAULT_K if float((degree * ball).sum()) <= budget else 2
 
 
 def k_betweenness(net: PersonNetwork, k: int = DEFAULT_K, weighted: bool = False) -> np.ndarray:

@@ -18,7 +18,7 @@ from analytics import brokerage, centrality, communities, forked, hidden_links, 
 from analytics.cell_bridging import cell_bridging
 from analytics.cell_brokerage import cell_brokerage
 from analytics.communities import Communities
-from analytics.kbetweenness import DEFAULT_K, k_betweenness
+from analytics.kbetweenness import choose_k, k_betweenness
 from analytics.network import PersonNetwork, project
 from graph import analysis_store
 from graph.connection import Graph
@@ -86,16 +86,19 @@ FORK_WORK = 20_000_000
 
 
 def _timed_path_measures(
-    net: PersonNetwork, method: centrality.PathMeasureMethod, seed: int
+    net: PersonNetwork, method: centrality.PathMeasureMethod, seed: int, k_paths: int
 ) -> tuple[dict[str, np.ndarray], float]:
     start = time.perf_counter()
     values = centrality.path_measures(net, method, seed)
-    values["k_betweenness"] = k_betweenness(net, DEFAULT_K, method.weighted)
+    values["k_betweenness"] = k_betweenness(net, k_paths, method.weighted)
     return values, round(time.perf_counter() - start, 3)
 
 
 def measure_methods(
-    method: centrality.PathMeasureMethod, cells: communities.Communities, orgs: communities.Communities
+    method: centrality.PathMeasureMethod,
+    cells: communities.Communities,
+    orgs: communities.Communities,
+    k_paths: int,
 ) -> dict[str, dict[str, Any]]:
     """How each written-back measure was computed: exact or estimated, and the bound that applies."""
     path = {"exact": method.exact, "how": method.describe()}
@@ -119,7 +122,8 @@ def measure_methods(
         },
         "k_betweenness": {
             **exact,
-            "how": f"shortest paths of at most {DEFAULT_K} links (Borgatti & Everett)",
+            "how": f"shortest paths of at most {k_paths} links (Borgatti & Everett)",
+            "k": k_paths,
         },
         "betweenness": path,
         "closeness": {"exact": method.exact, "how": method.describe()},
@@ -154,9 +158,10 @@ def compute(
 
     t = time.perf_counter()
     method = centrality.choose_method(net.n, net.m, weighted, exact_work, exact_up_to=exact_up_to)
+    k_paths = choose_k(net)
     # The shortest-path measures, the longest steps, run in a forked child on a second CPU meanwhile.
     paths = forked.Pending(
-        partial(_timed_path_measures, net, method, seed),
+        partial(_timed_path_measures, net, method, seed, k_paths),
         use_fork=False if net.n * net.m < FORK_WORK else None,
     )
     try:
@@ -203,7 +208,7 @@ def compute(
         betweenness_pivots=None if method.exact else method.pivots,
         betweenness_error=method.epsilon,
     )
-    params["methods"] = measure_methods(method, comms, orgs)
+    params["methods"] = measure_methods(method, comms, orgs, k_paths)
     return AnalysisResult(uuid.uuid4().hex, net, measures, method, comms, orgs, kp, links, params, timings)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from analytics import centrality
-from analytics.kbetweenness import k_betweenness
+from analytics.kbetweenness import DEFAULT_K, choose_k, k_betweenness
 from analytics.network import PersonNetwork, from_edge_list
 from analytics.ranking import rank_bands
 
@@ -104,3 +104,11 @@ def test_rank_bands_by_hand() -> None:
     assert best.tolist() == [1, 2, 3] and worst.tolist() == [1, 2, 3]
     best, worst = rank_bands(np.array([5.0, 5.0, 3.0]), np.zeros(3))
     assert best.tolist() == [1, 1, 3] and worst.tolist() == [2, 2, 3]
+
+
+def test_the_path_length_follows_the_search_size() -> None:
+    """A star of 4 leaves: the centre has degree 4 and reaches all 5 people within 2 links, each leaf
+    has degree 1 and reaches all 5 too: Σ degree·|2-ball| = 4·5 + 4·(1·5) = 40."""
+    net = from_edge_list([(0, 1), (0, 2), (0, 3), (0, 4)])
+    assert choose_k(net, budget=40) == DEFAULT_K == 3
+    assert choose_k(net, budget=39) == 2

@@ -127,7 +127,7 @@ def analyze(
 MEASURE_NAMES = {
     "cell_bridging": "bridging between cells",
     "cell_brokerage": "brokerage between cells",
-    "k_betweenness": "3-step betweenness",
+    "k_betweenness": "short-path betweenness (k links)",
     "betweenness": "betweenness",
     "pagerank": "PageRank",
     "degree": "degree",

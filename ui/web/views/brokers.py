@@ -36,7 +36,7 @@ COLUMNS = [
 MEASURE_LABELS = {
     "cell_bridging": "bridging between cells",
     "cell_brokerage": "brokerage between cells",
-    "k_betweenness": "3-step betweenness",
+    "k_betweenness": "short-path betweenness (k links)",
     "pagerank": "PageRank",
     "effective_size": "effective size (Burt)",
     "constraint": "constraint (Burt)",

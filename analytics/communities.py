@@ -77,11 +77,7 @@ def _renumber_by_size(raw: np.ndarray) -> np.ndarray:
 
 
 def cells(
-    net: PersonNetwork,
-    resolution: float = CELL_RESOLUTION,
-    seed: int = 42,
-    weighted: bool = False,
-    members: np.ndarray | None = None,
+    net: PersonNetwork, resolution: float = CELL_RESOLUTION, seed: int = 42, weighted: bool = False
 ) -> Communities:
     """Cells: Leiden (Traag, Waltman & van Eck 2019) with the Constant Potts Model (Traag, Van Dooren
     & Nesterov 2011, *Phys. Rev. E* 84, 016114).
@@ -92,30 +88,20 @@ def cells(
     being merged with its neighbours. With ``weighted`` links count by weight and γ is scaled by the
     mean link weight, so that it keeps its meaning of a density. Iterated until stable; seeded;
     ids by decreasing size. ``modularity`` is Newman's Q of the cells (for comparison only).
-
-    Only the vertices of ``members`` (the analysis passes the non-victims) form cells: a driver with
-    thirty victims is not a cell of thirty-one. Every other vertex then joins the cell most of its
-    member contacts are in (the lowest id on a tie), or a cell of its own when it has none.
     """
     g = net.g
     if g.vcount() == 0:
         return Communities(np.zeros(0, dtype=np.int64), 0.0, resolution, seed, level="cell", method="")
     link_weights: list[float] | None = g.es["weight"] if weighted and g.ecount() else None
     gamma = resolution * (float(np.mean(link_weights)) if link_weights else 1.0)
-    inside = np.ones(g.vcount(), dtype=bool) if members is None else np.asarray(members, dtype=bool)
-    keep = np.flatnonzero(inside)
-    sub = g if len(keep) == g.vcount() else g.induced_subgraph(keep.tolist())
-    sub_weights: list[float] | None = sub.es["weight"] if link_weights is not None and sub.ecount() else None
     ig.set_random_number_generator(random.Random(seed))
     try:
-        part = sub.community_leiden(
-            objective_function="CPM", weights=sub_weights, resolution=gamma, n_iterations=-1
+        part = g.community_leiden(
+            objective_function="CPM", weights=link_weights, resolution=gamma, n_iterations=-1
         )
     finally:
         ig.set_random_number_generator(random)
-    raw = np.full(g.vcount(), -1, dtype=np.int64)
-    raw[keep] = part.membership
-    membership = _renumber_by_size(_attach(g, raw))
+    membership = _renumber_by_size(np.array(part.membership, dtype=np.int64))
     quality = g.modularity(membership.tolist(), weights=link_weights) if g.ecount() else 0.0
     return Communities(
         membership,
@@ -125,22 +111,6 @@ def cells(
         level="cell",
         method=f"Leiden, CPM (density γ = {resolution:g})",
     )
-
-
-def _attach(g: ig.Graph, raw: np.ndarray) -> np.ndarray:
-    """Each vertex without a cell (-1) joins the cell most of its contacts with a cell are in (lowest
-    cell id on a tie), or a new cell of its own."""
-    out = raw.copy()
-    next_id = int(raw.max()) + 1 if len(raw) else 0
-    for v in np.flatnonzero(raw < 0).tolist():
-        found = [int(raw[u]) for u in g.neighbors(v) if raw[u] >= 0]
-        if found:
-            counts = Counter(found)
-            out[v] = min(counts, key=lambda c: (-counts[c], c))
-        else:
-            out[v] = next_id
-            next_id += 1
-    return out
 
 
 def organisations(

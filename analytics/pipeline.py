@@ -167,12 +167,10 @@ def compute(
     try:
         measures = centrality.local_measures(net, weighted)
         t = timed("centrality", t)
-        suspects = ~net.is_victim()
-        comms = communities.cells(
-            net, resolution=cell_resolution, seed=seed, weighted=weighted, members=suspects
-        )
+        comms = communities.cells(net, resolution=cell_resolution, seed=seed, weighted=weighted)
         orgs = communities.organisations(net, comms, resolution=resolution, seed=seed, weighted=weighted)
         t = timed("communities", t)
+        suspects = ~net.is_victim()
         measures["cell_bridging"] = cell_bridging(net, comms.membership, suspects)
         measures["cell_brokerage"] = cell_brokerage(net, comms.membership, suspects)
         roles = brokerage.gould_fernandez(net, _groups(net, comms, group_by))

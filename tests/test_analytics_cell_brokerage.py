@@ -157,21 +157,3 @@ def test_cells_are_numbered_by_size() -> None:
     sizes = np.bincount(cells.membership)
     assert sizes.tolist() == [6, 4]
 
-
-def test_victims_join_the_cell_of_their_contacts_not_form_one() -> None:
-    """Suspect cells {0,1,2} and {3,4,5} (triangles); driver 2 moves victims 6–11 (each tied to him
-    only); victim 12 knows 3 and 4; victim 13 knows only victim 6. Cells are found among suspects,
-    then 6–11 join 2's cell, 12 joins {3,4,5}, and 13, with no suspect contact, is a cell alone."""
-    edges = [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]
-    edges += [(2, v) for v in range(6, 12)] + [(12, 3), (12, 4), (13, 6)]
-    net = from_edge_list(edges, roles={v: "victim" for v in range(6, 14)})
-    cells = communities.cells(net, seed=1, members=~net.is_victim())
-    got = by_node(net, cells.membership.astype(float))
-    groups: dict[float, set[int]] = {}
-    for person, cell in got.items():
-        groups.setdefault(cell, set()).add(person)
-    assert sorted(map(sorted, groups.values())) == [
-        [0, 1, 2, 6, 7, 8, 9, 10, 11],
-        [3, 4, 5, 12],
-        [13],
-    ]

@@ -54,7 +54,8 @@ def test_demo_brokers_cells_and_victims(demo_graph: tuple[Graph, dict[str, Any]]
     found_comm = [int(result.communities.membership[net.index[p]]) for p in cells]
     nmi = normalized_mutual_info_score(truth, found_comm)
     print(f"cells: {len(set(truth))}, found {result.communities.count}, NMI {nmi:.3f}")
-    assert nmi >= 0.97, nmi  # 0.979 measured (cells found among suspects, victims attached)
+    # one Leiden run: 0.981 ± 0.012 over 20 seeds, 0.963 to 1.000 (python -m bench.cell_seeds)
+    assert nmi >= 0.95, nmi
     # organisations group whole cells, and recover the planted organisations
     orgs = [key["cell_info"][cells[p]]["org"] for p in cells]
     found_org = [int(result.organisations.membership[net.index[p]]) for p in cells]

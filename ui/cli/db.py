@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from graph import backup as backups
 from graph import local_server
 from graph.connection import get_graph
 from graph.errors import DatabaseUnavailable
@@ -66,6 +69,33 @@ def status(as_json: bool) -> None:
         console.print("the database is empty")
     for warning in info.half_loaded:
         console.print(f"warning: {warning}", markup=False)
+
+
+@db.command("backup")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def backup_cmd(path: Path) -> None:
+    """Write a backup of the local database to PATH (.tar.gz with checksums; the server pauses)."""
+    settings = load_settings()
+    with console.status("Stopping Neo4j, copying its store, starting it again..."):
+        report = backups.backup(settings, path)
+    console.print(
+        f"backup {report.path}: {report.files} files, {report.bytes:,} bytes in {report.seconds:.1f} s"
+        + (" (the server was stopped for the copy and is running again)" if report.restarted else "")
+    )
+
+
+@db.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current database.")
+def restore_cmd(path: Path, yes: bool) -> None:
+    """Replace the local database with the backup at PATH, after checking every file's checksum."""
+    settings = load_settings()
+    manifest = backups.verify(path)
+    if not yes:
+        click.confirm(f"Replace the database in {settings.home} with {path}?", abort=True)
+    with console.status("Stopping Neo4j, restoring the store, starting it again..."):
+        report = backups.restore(settings, path, manifest)
+    console.print(f"restored {report.files} files from {report.path} in {report.seconds:.1f} s")
 
 
 @db.command("migrate")

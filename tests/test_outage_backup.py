@@ -1,0 +1,114 @@
+"""The real local server stopped and started under the app: backups round-trip, a damaged backup is
+refused, and an outage is one line on a page and in a load, after which everything recovers."""
+
+from __future__ import annotations
+
+import io
+import stat
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from graph import backup, local_server
+from graph.connection import Graph
+from graph.errors import InputError
+from graph.settings import Settings
+from loaders.pipeline import load_file
+from tests.conftest import ROOT, run_cli, server_env
+from tests.test_load_arrests import snapshot
+from tests.test_reliability import COUNT_CALLS, calls_file, graph_state
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
+OVERVIEW = ROOT / "ui" / "web" / "views" / "overview.py"
+
+
+def spoiled_copy(archive: Path, out: Path) -> Path:
+    """The archive with the first byte of its first stored file inverted."""
+    spoiled = False
+    with tarfile.open(archive, "r:gz") as src, tarfile.open(out, "w:gz") as dst:
+        for info in src.getmembers():
+            handle = src.extractfile(info) if info.isfile() else None
+            content = handle.read() if handle else b""
+            if not spoiled and info.name != backup.MANIFEST and content:
+                content = bytes([content[0] ^ 0xFF]) + content[1:]
+                spoiled = True
+            dst.addfile(info, io.BytesIO(content) if info.isfile() else None)
+    return out
+
+
+def test_backup_round_trip_and_a_damaged_backup(
+    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    load_file(empty_graph, "arrests", FIXTURES / "arrests.csv", region="CO", progress=False)
+    before = snapshot(empty_graph)
+    env = server_env(neo4j_settings.home, neo4j_settings.port)
+    archive = tmp_path / "backup.tar.gz"
+    out = run_cli(["db", "backup", str(archive)], env)
+    assert out.returncode == 0, out.stderr
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    # the server runs again after the copy, and the data is what it was
+    assert snapshot(empty_graph) == before
+    empty_graph.write("MATCH (p:Person) DETACH DELETE p")
+    assert snapshot(empty_graph) != before
+    out = run_cli(["db", "restore", str(archive), "--yes"], env)
+    assert out.returncode == 0, out.stderr
+    assert snapshot(empty_graph) == before
+    # one byte changed in one stored file: refused before anything is touched, in one line
+    damaged = spoiled_copy(archive, tmp_path / "damaged.tar.gz")
+    with pytest.raises(InputError, match="does not match its checksum"):
+        backup.verify(damaged)
+    out = run_cli(["db", "restore", str(damaged), "--yes"], env)
+    assert out.returncode == 6 and "does not match its checksum" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert snapshot(empty_graph) == before
+    # a second backup to the same path is refused rather than overwriting
+    out = run_cli(["db", "backup", str(archive)], env)
+    assert out.returncode == 6 and "already exists" in out.stderr
+
+
+def test_an_outage_is_one_line_and_everything_recovers(
+    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    path = calls_file(tmp_path / "calls.csv")
+    env = server_env(neo4j_settings.home, neo4j_settings.port)
+    load_file(empty_graph, "calls", path, progress=False)
+    clean = graph_state(empty_graph)
+    empty_graph.run_in_batches("MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS")
+    # the server stops in the middle of a load: the load ends with one line and exit code 3
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli.main", "load", "calls", str(path)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and int((empty_graph.read_one(COUNT_CALLS) or {"n": 0})["n"]) < 10_000:
+        time.sleep(0.02)
+    local_server.stop(neo4j_settings)
+    _, err = proc.communicate(timeout=180)
+    try:
+        assert proc.returncode == 3, err
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert lines[-1].startswith("hilorojo: cannot reach Neo4j at") and "Traceback" not in err
+        # a page open meanwhile says so in one line, and the same process recovers once it is back
+        st.cache_data.clear()
+        at = AppTest.from_file(str(OVERVIEW), default_timeout=60).run()
+        assert not at.exception and [e.value for e in at.error][0].startswith("cannot reach Neo4j at")
+    finally:
+        local_server.start(neo4j_settings)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(OVERVIEW), default_timeout=60).run()
+    assert not at.exception and not at.error and at.metric
+    # committed batches were kept, the file is marked half-loaded, and the rerun completes it
+    out = run_cli(["db", "status"], env)
+    assert "calls.csv (calls) is half-loaded" in out.stdout
+    load_file(empty_graph, "calls", path, progress=False)
+    assert graph_state(empty_graph) == clean

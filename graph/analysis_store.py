@@ -43,8 +43,10 @@ DEFAULT_RANKING: Final = "cell_bridging"
 # Equal values of a measure are ordered by another before the person id: bridging takes whole numbers.
 TIE_BREAK: Final[dict[str, str]] = {"cell_bridging": "cell_brokerage"}
 
+# An analysis is 'writing' until every result is written; readers only see 'complete' ones (an analysis
+# stopped half-way by an outage is ignored, and the next one removes it).
 CREATE_ANALYSIS: Final = """
-CREATE (a:Analysis {analysis_id: $analysis_id})
+CREATE (a:Analysis {analysis_id: $analysis_id, status: 'writing'})
 SET a.layers = $layers, a.since = $since, a.until = $until, a.parameters = $parameters,
     a.run_at = datetime($run_at), a.nodes = $nodes, a.edges = $edges,
     a.modularity = $modularity, a.link_auc = $link_auc
@@ -74,9 +76,10 @@ MATCH ()-[r:LIKELY_LINKED]->() WHERE r.analysis_id <> $analysis_id
 CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS
 """
 CLEAR_STALE_ANALYSES: Final = "MATCH (a:Analysis) WHERE a.analysis_id <> $analysis_id DETACH DELETE a"
+COMPLETE_ANALYSIS: Final = "MATCH (a:Analysis {analysis_id: $analysis_id}) SET a.status = 'complete'"
 
 LATEST_ANALYSIS: Final = """
-MATCH (a:Analysis)
+MATCH (a:Analysis) WHERE coalesce(a.status, 'complete') = 'complete'
 RETURN a.analysis_id AS analysis_id, a.layers AS layers, a.since AS since, a.until AS until,
        a.parameters AS parameters, a.run_at AS run_at, a.nodes AS nodes, a.edges AS edges,
        a.modularity AS modularity, a.link_auc AS link_auc
@@ -155,6 +158,7 @@ def save_analysis(
             pass
     for rows in batched(links, batch):
         graph.write(CREATE_LIKELY_LINKS, {"rows": rows, "analysis_id": aid})
+    graph.write(COMPLETE_ANALYSIS, {"analysis_id": aid})
     graph.run_in_batches(CLEAR_STALE_PERSONS, {"analysis_id": aid})
     graph.run_in_batches(CLEAR_STALE_LINKS, {"analysis_id": aid})
     graph.write(CLEAR_STALE_ANALYSES, {"analysis_id": aid})

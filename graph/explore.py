@@ -69,7 +69,7 @@ ORDER BY s.loaded_at DESC
 LIMIT $limit
 """
 LAST_ANALYSIS_QUERY = """
-MATCH (a:Analysis)
+MATCH (a:Analysis) WHERE coalesce(a.status, 'complete') = 'complete'
 RETURN a.analysis_id AS analysis_id, a.run_at AS run_at, a.layers AS layers, a.since AS since,
        a.until AS until, a.nodes AS nodes, a.edges AS edges, a.modularity AS modularity
 ORDER BY a.run_at DESC

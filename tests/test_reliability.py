@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from graph import ingest
+from graph import analysis_store, explore, ingest
 from graph.connection import Graph
 from graph.settings import Settings
 from graph.status import half_loaded
@@ -135,3 +135,14 @@ def test_a_killed_load_is_marked_and_its_rerun_equals_a_clean_load(
     if batches == BATCHES // 2:  # and once more: nothing changes
         load_file(empty_graph, "calls", path, progress=False)
         assert graph_state(empty_graph) == clean
+
+
+def test_an_analysis_stopped_while_writing_is_not_read(empty_graph: Graph) -> None:
+    """An Analysis still 'writing' (its write-back cut off by an outage) is ignored; the last complete
+    one stays the latest, in the store and on the pages."""
+    empty_graph.write(
+        "CREATE (:Analysis {analysis_id: 'OLD', status: 'complete', run_at: datetime('2025-01-01T00:00Z')}),"
+        "       (:Analysis {analysis_id: 'CUT', status: 'writing', run_at: datetime('2025-02-01T00:00Z')})"
+    )
+    assert analysis_store.latest_analysis(empty_graph)["analysis_id"] == "OLD"
+    assert (explore.last_analysis(empty_graph) or {})["analysis_id"] == "OLD"

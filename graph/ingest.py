@@ -259,8 +259,7 @@ ON MATCH SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_i
 """
 # -- raw events: one relationship per record; an id already in the graph is never written twice ----
 # The look-ups by record id name their index: planned while the graph holds few or no events (a new
-# or cleared database), the look-up was planned as a scan of all relationships, one per id, and a
-# 100,000-call load spent 46 s of its 61 s there.
+# or cleared database), the planner would otherwise scan all relationships once per id.
 
 FIND_CALLS = """
 UNWIND $ids AS id
@@ -272,20 +271,17 @@ RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
 # A batch of calls is written by one query (and its commit), in two parts. First the phones that the
 # previous batch of the load did not name: those the load has not merged yet are merged, the others
 # found by element id (index seeks in a transaction that has itself created indexed nodes merge that
-# state on every seek: matching the ends by number made the creates three times slower), all listed
-# in key order, and the calls between them created ($split of them). Then the same for the phones the
-# previous batch named, and the other calls. Two batches are written at a time, and creating a call
-# locks its phones until the commit: in one part, the second batch waited for the first's locks
-# (merging a phone both had seen first, or calling a shared number) before its first call; now
-# 62 % of the calls of the one-million-call file are written before any such wait. The calls come
-# as columns, one list per parameter ($caller and $callee: positions in the two lists one after the
+# state on every seek, so matching the ends by number is much slower), all listed in key order, and
+# the calls between them created ($split of them). Then the same for the phones the previous batch
+# named, and the other calls. Two batches are written at a time and creating a call locks its phones
+# until the commit, so the first part rarely waits for the other batch's locks. The calls come as
+# columns, one list per parameter ($caller and $callee: positions in the two lists one after the
 # other; $start_time: ISO text; $line; then the CALL_COLUMNS): call i is item i of each, so no call
 # looks anything up. Every property is named (CREATE with a fixed map has no eager barrier; a null
 # is not stored; columns the kind does not know, ``x_…``, follow in SET_CALL_EXTRAS only when a
 # batch has any); the devices are merged or found, and the IN_DEVICE links merged, at the end.
-# With four round trips per batch (merge, create, link, commit) and maps of element ids, writing
-# 200,000 calls took 9.9-11.6 s; with one query and its commit, 7.8-9.1 s (write only, the batches
-# prepared beforehand, alternating on one server).
+# One query per batch saves the round trips of separate merge, create and link queries; measured by
+# `python -m bench.ingest`.
 # No call of a batch is committed unless every known phone and device was found (the positions
 # would be wrong): a part with fewer nodes than asked ends the query without a row, and the
 # writer rolls the transaction back, the first part's calls with it.
@@ -511,7 +507,7 @@ def _event_params(kind: EventKind, row: Mapping[str, Any]) -> dict[str, Any]:
     """What the create query needs of one event: both ends, its line, the time as ISO text, the props.
 
     The time goes as text and becomes a datetime on the server: the driver's Python conversion of
-    an aware datetime costs about 60 µs, more than everything else in the row together.
+    an aware datetime costs more than everything else in the row together.
     """
     params = {k: v for k, v in row["props"].items() if v is not None and k in kind.properties}
     params[kind.ends[0]] = row[kind.ends[0]]
@@ -554,12 +550,12 @@ def write_batch(
 
     Without ``events`` everything is one transaction. With ``events`` the ``steps`` (the nodes the
     events join) commit first, in their own transaction: index seeks in a transaction that has itself
-    created or changed indexed nodes must merge that transaction's changes on every seek, which made
-    the 10,000 seeks of the create three times slower and its commit eight times slower. A read
-    transaction then looks up which record ids are already in the graph (one index seek each, ids
-    only on the wire); those with the same content are left as they are (a reload), those with other
-    content are refused (``conflicts``); a last transaction creates the others, by a query that reads
-    no relationship property, and runs ``after``. The relationship uniqueness constraints still guard
+    created or changed indexed nodes must merge that transaction's changes on every seek, which makes
+    both the create and its commit several times slower. A read transaction then looks up which
+    record ids are already in the graph (one index seek each, ids only on the wire); those with the
+    same content are left as they are (a reload), those with other content are refused
+    (``conflicts``); a last transaction creates the others, by a query that reads no relationship
+    property, and runs ``after``. The relationship uniqueness constraints still guard
     against a concurrent load of the same ids. ``after`` builds its steps knowing the refused lines
     (so refused rows state nothing). Steps over empty lists are skipped.
     """
@@ -611,9 +607,9 @@ def write_batch(
 CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 CHECKED_ATTEMPTS = 3
 # Two batches of calls written at the same time sometimes deadlock on a phone both touch (Neo4j
-# aborts one; the managed transaction runs it again). The driver's first retry waits about a second:
-# on the medium demo, 3 or 4 such waits per load made two batches at a time slower than one. The
-# aborted batch only has to wait for the other's commit, so its first retry comes after 50 ms.
+# aborts one; the managed transaction runs it again). The aborted batch only has to wait for the
+# other's commit, so it is retried after this short delay rather than the driver's first retry of
+# about a second. Measured by `python -m bench.ingest`.
 DEADLOCK_RETRY_S = 0.05
 
 
@@ -621,8 +617,8 @@ class BulkRows(list[Any]):
     """The values of one batch's column, with a short ``repr``.
 
     The driver formats every RUN's parameters for its debug log (``" ".join(map(repr, fields))``)
-    even when debug logging is off: 7.5 ms per 5,000 call rows, 1.5 µs per call, in the writer
-    thread. It packs a list subclass exactly as a list.
+    even when debug logging is off, in the writer thread; a short ``repr`` makes that cheap. The
+    driver packs a list subclass exactly as a list.
     """
 
     def __repr__(self) -> str:
@@ -681,8 +677,8 @@ def call_batch(
     locks it until it commits: the calls between phones that the previous batch does not name come
     first, so that this batch writes them while the previous one may still hold its locks, and waits
     (if at all) only for the others. Built column by column in the reading thread while an earlier
-    batch is written; the writer sends the columns as they are: 13 lists of values per batch, not a
-    list per call, took 1.6 s less of the reading thread per million calls to make.
+    batch is written; the writer sends the columns as they are (a list of values per column, not a
+    list per call, which is cheaper to make).
     """
     first = sorted(n for n in phones if n not in earlier)
     later = sorted(n for n in phones if n in earlier)
@@ -807,7 +803,7 @@ class CallWriter:
         return {
             **self.common,
             # In key order: two batches written at the same time that both merge some new phone take
-            # its index-entry lock in the same order (in file order they deadlocked; a retry waits ~1 s).
+            # its index-entry lock in the same order (in file order they would deadlock).
             "new_phones": new(batch.phones[:cut], phone_ids[:cut]),
             "known_phones": known(phone_ids[:cut]),
             "new_later_phones": new(batch.phones[cut:], phone_ids[cut:]),

@@ -35,23 +35,19 @@ from loaders.people import PersonResolver
 from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
 
-# Rows per batch (one transaction each). Neo4j keeps a transaction's changes on its heap until the
-# commit; 10,000 calls outlived several young collections and the server's GC threads spent 6-8 s of
-# CPU per 200,000 calls, 5,000 calls about 1 s (write-only, one server: 13.2 s against 9.9 s).
+# Rows per batch, one transaction each. Neo4j holds a transaction's changes on its heap until the
+# commit, so larger batches survive its young collections and cost the server far more GC time.
+# Measured by `python -m bench.ingest`.
 BATCH_ROWS = 5_000
-# Batches written at the same time, each in its own transaction (the other kinds resolve people or
-# merge shared accounts batch after batch, and write one at a time). Calls go two at a time: while one
-# batch commits, Neo4j runs the next one's query. Since a batch is one query and its commit, that
-# gave 200,000 fresh calls in 7.7-9.1 s against 10.3-10.5 s one at a time (alternating, one server).
-# On the medium demo (phones already used by arrests and identifiers, numbers called by everyone)
-# two batches deadlock now and then: Neo4j aborts one, which runs again after 50 ms
-# (``graph.ingest.DEADLOCK_RETRY_S``). With a batch written in one part, 13 to 17 times per load
-# (4.5-7.2 s against 5.7-9.0 s one at a time); in two parts (see ``graph.ingest.call_batch``), 2 or
-# 3 times. With the driver's one-second first retry, two at a time was slower than one.
+# Batches written at the same time, each in its own transaction. Calls go two at a time so that Neo4j
+# runs one batch's query while the other commits; the other kinds resolve people or merge shared
+# accounts batch after batch, and write one at a time. Two call batches can deadlock on shared phones:
+# Neo4j aborts one, retried after ``graph.ingest.DEADLOCK_RETRY_S``, and ``graph.ingest.call_batch``
+# writes a batch in two parts to keep that rare. Measured by `python -m bench.ingest`.
 IN_FLIGHT = {"calls": 2}
-# Batches read, prepared and queued for the writer beyond those being written: the reading thread is
-# faster on average but not batch by batch (a burst of new phone spellings to parse), and with none
-# queued the writer waited 5.9 s for it during a one-million-call load.
+# Batches read, prepared and queued beyond those being written: reading is faster than writing on
+# average but not batch by batch (a burst of new phone spellings to parse), and the queue keeps the
+# writer busy meanwhile. Measured by `python -m bench.ingest --calls 1000000`.
 QUEUED_AHEAD = 2
 _number = attrgetter("number")
 
@@ -210,7 +206,7 @@ class BatchWriter:
 
         ``load_file`` prepares a batch in the reading thread while earlier batches are written, so
         that the writer thread does little besides waiting on Neo4j (for calls; the other kinds
-        still do their work in the writer).
+        do their work in the writer).
         """
         if isinstance(records, CallColumns):
             return self._prepare_calls(records)
@@ -553,8 +549,8 @@ def _link(person_id: str, key: str, ref: str, valid_from: Any = None, valid_to: 
 
 
 # Batches between two collections of the young objects during a load (see ``_gc_paused``), and
-# between two full collections: with two batches in flight, cyclic garbage of the driver's reached the
-# oldest generation (66,000-76,000 objects per 200,000 calls) and one million calls peaked at 697 MB.
+# between two full collections: the driver's cyclic garbage otherwise reaches the oldest generation
+# and raises peak memory. Measured by `python -m bench.ingest --calls 1000000` (peak RSS).
 GC_EVERY_BATCHES = 4
 FULL_GC_EVERY_BATCHES = 40
 
@@ -563,12 +559,11 @@ FULL_GC_EVERY_BATCHES = 40
 def _gc_paused() -> Iterator[Callable[[], None]]:
     """Pause Python's automatic cycle collection; yield the collection to run after each batch.
 
-    A batch keeps some 50,000 live dicts, which every automatic full collection rescanned (about 15 %
-    of the loader's Python time). A collection of the young objects every few batches still frees
-    the cycles made meanwhile (by the driver): without it, peak memory grew by 160 MB per 200,000
-    rows. Its cost is the objects alive when it runs (the batches in hand), not those made since
-    the last one, so every fourth batch costs a quarter (8 ms a collection, 1.6 µs a call, before).
-    A full collection every ``FULL_GC_EVERY_BATCHES`` frees the cycles that outlived those.
+    A batch keeps tens of thousands of live dicts, which every automatic full collection would
+    rescan. A collection of the young objects every ``GC_EVERY_BATCHES`` batches frees the cycles the
+    driver makes meanwhile; its cost is the objects alive when it runs, not those made since the last
+    one, so collecting less often costs less. A full collection every ``FULL_GC_EVERY_BATCHES`` frees
+    the cycles that outlived those.
     """
     was_enabled = gc.isenabled()
     batches = 0
@@ -589,11 +584,10 @@ def _gc_paused() -> Iterator[Callable[[], None]]:
             gc.enable()
 
 
-# Python hands the GIL to a waiting thread only after this long (the default is 5 ms). The writer
-# thread wakes on every Neo4j response while the reading thread normalises rows without pause, and
-# each wake waited for the GIL: one million calls took 92.7 and 95.2 s with the default and 78.5 and
-# 79.3 s with 0.2 ms (alternating, one server; the reading thread then waited 33-36 s on the writer
-# instead of 57-59 s).
+# How long a thread may hold the GIL before Python hands it to a waiting one (the default is 5 ms).
+# The writer thread wakes on every Neo4j response while the reading thread normalises rows without
+# pause; a short interval lets the writer resume promptly. Measured by
+# `python -m bench.ingest --calls 1000000`.
 SWITCH_INTERVAL_S = 0.0002
 
 

@@ -37,7 +37,7 @@ MATCH (:Phone)-[c:CALLED]->(n:Phone)
 WHERE c.callee_imei IS NOT NULL
 RETURN n.number AS number, toString(c.callee_imei) AS imei
 """
-# Times travel as epoch seconds, nanoseconds and offset: the driver's date-time objects cost ~150 us each.
+# Times travel as epoch seconds, nanoseconds and offset: the driver's date-time objects are slow to build.
 IN_DEVICE_LINKS = """
 UNWIND $numbers AS number
 MATCH (n:Phone {number: number})-[r:IN_DEVICE]->(d:Device)

@@ -29,7 +29,7 @@ class PhoneNumber(NamedTuple):
     """A normalised phone number: ``number`` is the graph key (E.164, or the digits when unparsed).
 
     A named tuple: a load keeps every distinct number it has read, and a tuple of text leaves the
-    cycle collector's watch once seen (a frozen dataclass was rescanned by every full collection).
+    cycle collector's watch once seen (a frozen dataclass is rescanned by every full collection).
     """
 
     number: str

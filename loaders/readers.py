@@ -18,7 +18,7 @@ from graph.errors import InputError
 
 SAMPLE_BYTES = 256 * 1024
 # The longest value a cell may hold: 2,000 characters stay under Neo4j's 8 kB index key even at four
-# bytes a character (a longer name made Neo4j refuse the whole file). Longer cells reject their row.
+# bytes a character (a longer indexed value makes Neo4j refuse the whole file). Longer cells reject their row.
 MAX_FIELD_CHARS = 2_000
 # Control characters other than tab and line breaks (NUL among them) are never part of a value.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -31,9 +31,9 @@ class RawRow(NamedTuple):
 
     ``fields`` are the cells as read and ``names`` their columns (a CSV or xlsx file's header, the
     same tuple for every row); ``values`` pairs them only when asked, as call records are read by
-    column: making a dict per row took 1.2 s of the reading thread per million rows. A named tuple:
-    a frozen dataclass took 0.4 µs per row to make, a tuple 0.1 µs. Tuples of text, unlike lists,
-    leave the cycle collector's watch once it has seen them (lists cost 0.7 s more per million).
+    column and a dict per row would cost the reading thread time for nothing. A named tuple is cheaper
+    to make than a frozen dataclass, and tuples of text, unlike lists, leave the cycle collector's
+    watch once it has seen them. Measured by `python -m bench.ingest`.
     """
 
     line: int

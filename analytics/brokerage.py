@@ -69,7 +69,7 @@ def gould_fernandez(net: PersonNetwork, groups: Sequence[object]) -> dict[str, n
     out["representative"] = in_same * (out_tot - out_same)
     out["gatekeeper"] = (in_tot - in_same) * out_same
     out["liaison"] = (in_tot - in_same) * (out_tot - out_same) - itin
-    # a = c: b↔a mutual ties were counted as the pair (a, a)
+    # a = c: the counts above include each b↔a mutual tie as the pair (a, a); take them out
     keys = np.sort(src * n + dst)
     mutual = _find(keys, dst * n + src) >= 0  # edge (src, dst) has a reverse (dst, src)
     b_m, a_m = src[mutual], dst[mutual]

@@ -42,10 +42,10 @@ def leiden(
     """Leiden algorithm (Traag, Waltman & van Eck 2019) maximising modularity (Newman & Girvan 2004).
 
     Uses the Reichardt–Bornholdt configuration-model quality with resolution γ (γ = 1 is modularity);
-    igraph's C implementation (``community_leiden``, about 20× faster than ``leidenalg`` with the same
-    quality on a 200,000-link benchmark network), iterated until stable up to UNTIL_STABLE_MAX_EDGES
-    links, above it two iterations; a seeded private random generator gives the same communities for
-    the same data. Community ids are renumbered by decreasing size.
+    igraph's C implementation (``community_leiden``, much faster than ``leidenalg`` with the same
+    quality), iterated until stable up to UNTIL_STABLE_MAX_EDGES links, above it two iterations; a
+    seeded private random generator gives the same communities for the same data. Community ids are
+    renumbered by decreasing size.
     ``modularity`` is Newman's Q at resolution γ.
     """
     g = net.g

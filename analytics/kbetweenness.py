@@ -8,9 +8,8 @@ from analytics.network import PersonNetwork
 
 DEFAULT_K = 3
 # Paths of 3 links are followed when their search is small enough: Σ_v degree(v)·|2-ball(v)| (the
-# links scanned at the third step, summed over sources) at most this (about 1 s at 100,000 people and
-# 340,000 links; a network above it, e.g. 100,000 people with 750,000 links in cells of 20, would
-# take about a minute: `python -m bench.analytics --generated`), otherwise 2 links.
+# links scanned at the third step, summed over sources) at most this, which keeps the search to
+# seconds; otherwise 2 links. Measured by `python -m bench.analytics --generated`.
 K3_WORK = 5e7
 
 

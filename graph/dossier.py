@@ -323,8 +323,8 @@ def busiest_people(graph: Graph, limit: int) -> list[Row]:
 # -- query plans ------------------------------------------------------------------------------
 NO_KEY = "\u0000no such key"  # matches no person, phone, device, account, analysis or source
 # Every query building a package makes, with values of the same types that match nothing (the server's
-# plan cache is keyed on the text and the parameters' types). Planning them costs ~2.7 s on the loaded
-# medium-demo machine, against ~1 s for running them once planned (docs/performance.md, Web UI).
+# plan cache is keyed on the text and the parameters' types). Planning them costs more than running
+# them, so `hilorojo ui` plans them before the first package is built. Measured by `python -m bench.ui`.
 PLANNED: tuple[tuple[LiteralString, dict[str, Any]], ...] = (
     (entities.PERSON_BY_ID, {"ref": NO_KEY}),
     (entities.ACCOUNT_BY_ID, {"ref": NO_KEY}),

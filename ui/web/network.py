@@ -226,7 +226,7 @@ def build_network(sub: Subgraph, size_by: str | None = "pagerank", height: int =
             dashes=edge.type == "LIKELY_LINKED",
         )
     options = json.loads(json.dumps(OPTIONS))
-    if len(sub.nodes) > 250:  # 500 nodes settle in 1.5-2.0 s in Chromium (docs/performance.md)
+    if len(sub.nodes) > 250:  # fewer layout iterations keep a large drawing quick (python -m bench.ui)
         options["physics"]["stabilization"]["iterations"] = 100
     net.set_options(json.dumps(options))
     return net

@@ -1,15 +1,13 @@
-"""A click on a node of the Explore drawing selects that entity for the details beside it.
-
-The drawing is a pyvis page in an iframe (``ui/web/network.py``); when a node is selected there, it posts
-``{hiloRojo: "select", id: <node id>}`` to the app page. This invisible Streamlit component (components v2:
-inline JavaScript served by the app itself, nothing fetched from any network) listens for those messages,
-only from the page's own iframes, and hands the id to Python as a trigger value.
-"""
+"""A click on a node of the Explore drawing selects that entity for the details beside it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+# The drawing is a pyvis page in an iframe (``ui/web/network.py``) that posts
+# ``{hiloRojo: "select", id: <node id>}`` when a node is selected. This invisible Streamlit component
+# (components v2: inline JavaScript served by the app itself, nothing fetched from any network) listens
+# for those messages, only from the page's own iframes, and hands the id to Python as a trigger value.
 MESSAGE = "select"  # the ``hiloRojo`` field of the drawing's message (see network.TEMPLATE)
 JS = """
 export default function ({ setTriggerValue }) {

@@ -82,8 +82,8 @@ VIEWS = ("Trail", "Structuring", "Fan-in / fan-out")
 
 
 def body(g: Graph) -> None:
-    # one view at a time: tabs ran all three on every visit, the whole-database fan search (1 s warm on the
-    # medium demo) included, when the analyst only follows one trail (docs/performance.md, Web UI)
+    # one view at a time: tabs would run all three on every visit, the whole-database fan search
+    # included, when the analyst only follows one trail (measured by `python -m bench.ui`)
     view = st.radio("View", VIEWS, horizontal=True, key="money_view", label_visibility="collapsed")
     if view == VIEWS[0]:
         trail_tab(g)

@@ -41,7 +41,7 @@ def body(g: Graph) -> None:
         with st.spinner("Assembling identity, associates, calls, money, arrests and sources…"):
             # the package's own redaction pseudonymises victims (dossier.redaction), so it reads them all
             pkg = build_package(g.unshielded(), person["key"], hops=hops)
-            # HTML (the preview) and JSON rendered once here; the PDF (0.3 to 1.4 s) when first downloaded
+            # HTML (the preview) and JSON rendered once here; the slower PDF when first downloaded
             files = {fmt: render(pkg, fmt) for fmt in ("html", "json")}
             st.session_state["package"] = (person["key"], pkg, files)
     built = st.session_state.get("package")

@@ -47,8 +47,8 @@ VIEWS = ("Activity profile", "Handset swaps", "Burners & replacements")
 
 
 def body(g: Graph) -> None:
-    # one view at a time: tabs would run the two whole-database analyses on every visit (15 s cold on the
-    # medium demo, docs/performance.md, Web UI) even when the analyst only wants one number's profile
+    # one view at a time: tabs would run the two whole-database analyses on every visit even when the
+    # analyst only wants one number's profile (measured by `python -m bench.ui`)
     view = st.radio("View", VIEWS, horizontal=True, key="phones_view", label_visibility="collapsed")
     if view == VIEWS[0]:
         ref = st.text_input("Number or person (person_id or full name)", key="profile_ref")

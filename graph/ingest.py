@@ -609,7 +609,8 @@ CHECKED_ATTEMPTS = 3
 # Two batches of calls written at the same time sometimes deadlock on a phone both touch (Neo4j
 # aborts one; the managed transaction runs it again). The aborted batch only has to wait for the
 # other's commit, so it is retried after this short delay rather than the driver's first retry of
-# about a second. Measured by `python -m bench.ingest`.
+# about a second. No benchmark measures it: the deadlocks show when loading the medium demo
+# (`hilorojo demo --scale medium`), whose calls share phones with arrests and identifiers.
 DEADLOCK_RETRY_S = 0.05
 
 

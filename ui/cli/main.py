@@ -14,6 +14,7 @@ from ui.cli.audit import audit_group
 from ui.cli.db import db
 from ui.cli.demo import demo
 from ui.cli.duplicates import duplicates_group
+from ui.cli.export import export
 from ui.cli.load import load
 from ui.cli.money import money_group
 from ui.cli.output import err_console
@@ -34,6 +35,7 @@ cli.add_command(demo)
 cli.add_command(load)
 register_analytics(cli)
 cli.add_command(package)
+cli.add_command(export)
 cli.add_command(money_group)
 cli.add_command(phones_group)
 cli.add_command(arrests_group)

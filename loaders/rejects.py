@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import IO
 
 from graph.errors import InputError
+from loaders.formula import neutralise
 from loaders.readers import RawRow
 
 
@@ -17,7 +18,8 @@ def rejects_path_for(path: Path) -> Path:
 
 
 class RejectWriter:
-    """Writes rejected rows as they come (UTF-8 CSV: line, reason, then the file's own columns).
+    """Writes rejected rows as they come (UTF-8 CSV: line, reason, then the file's own columns), each
+    cell that would begin a spreadsheet formula written as text (loaders.formula).
 
     The file is created at the first reject; a load without rejects removes a stale one.
     """
@@ -41,7 +43,8 @@ class RejectWriter:
             fields = ["line", "reason", *[c for c in self.columns if c not in ("line", "reason")]]
             self._writer = csv.DictWriter(self._handle, fieldnames=fields, extrasaction="ignore")
             self._writer.writeheader()
-        self._writer.writerow({**raw.values, "line": raw.line, "reason": reason})
+        row = {**raw.values, "line": raw.line, "reason": reason}
+        self._writer.writerow({k: neutralise(v) for k, v in row.items()})
         self.count += 1
 
     def __exit__(

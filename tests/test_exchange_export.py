@@ -23,6 +23,7 @@ from exchange.network import Selection
 from graph.connection import Graph
 from graph.errors import NotFound, PermissionDenied
 from graph.settings import Settings
+from loaders.pipeline import load_file
 from tests.conftest import CLEAR_QUERY, run_cli, server_env
 from tests.exchange_data import VICTIM_SECRETS, load_network
 
@@ -233,3 +234,19 @@ def test_cli_writes_the_export_and_refuses_in_one_line(
     bad = run_cli(["export", "--format", "ftm", "--out", str(tmp_path / "x"), "--around", "Nobody"], env)
     assert bad.returncode == 7 and len(bad.stderr.strip().splitlines()) == 1
     assert "Traceback" not in bad.stderr
+
+
+def test_rejects_files_neutralise_formula_cells(graph: Graph, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "caller,callee,start_time,note\n+573001110001,+573001110002,=NOW(),@SUM(A1)\n"
+        "+573001110001,+573001110002,-1,fine\n",
+        encoding="utf-8",
+    )
+    load_file(graph, "calls", path, progress=False)
+    with (tmp_path / "calls.csv.rejects.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["caller"], r["start_time"], r["note"]) for r in rows] == [
+        ("'+573001110001", "'=NOW()", "'@SUM(A1)"),
+        ("'+573001110001", "'-1", "fine"),
+    ]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,29 +11,15 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from exchange.network import Identifier, Network
-
-# Entity ids: "hr-<kind>-<key>" while the key is a valid FtM id, else "hr-<kind>-x<sha1 of the key>".
-ID_PREFIX = "hr-"
-_SAFE = re.compile(r"[A-Za-z0-9.-]{1,200}")
-GENDERS = {"F": "female", "M": "male", "X": "other"}
-ROLE_KEYWORD = "role:"  # Person keyword carrying the Hilo Rojo role (suspect, victim, witness, unknown)
-ARREST_KEYWORD = "arrest"  # Event keyword of an arrest (its name is the arrest_id)
-CO_ARREST = "arrested together"  # Associate relationship of two people in one arrest
-UNKNOWN_HOLDER = "hilorojo:unknown-holder"  # keyword of the stand-in payer or beneficiary of an account
-# nobody is known to hold (FollowTheMoney requires both on a Payment)
-
-
-def entity_id(kind: str, key: str) -> str:
-    """A stable id: the same record gets the same id in every export."""
-    if _SAFE.fullmatch(key):
-        return f"{ID_PREFIX}{kind}-{key}"
-    return f"{ID_PREFIX}{kind}-x{hashlib.sha1(key.encode('utf-8')).hexdigest()}"
-
-
-def key_of(kind: str, ftm_id: str) -> str:
-    """The key an ``entity_id`` was made from (hashed keys stay as their id); other ids as they are."""
-    prefix = f"{ID_PREFIX}{kind}-"
-    return ftm_id[len(prefix) :] if ftm_id.startswith(prefix) else ftm_id
+from loaders.ftm_conventions import (
+    ARREST_KEYWORD,
+    CO_ARREST,
+    GENDERS,
+    OPERATION_KEYWORD,
+    ROLE_KEYWORD,
+    UNKNOWN_HOLDER,
+    entity_id,
+)
 
 
 def _when(value: Any) -> str | None:
@@ -208,7 +192,7 @@ class _Builder:
             self.add(event, "name", aid)
             self.add(event, "keywords", ARREST_KEYWORD)
             if a.get("operation"):
-                self.add(event, "keywords", f"operation:{a['operation']}")
+                self.add(event, "keywords", OPERATION_KEYWORD + str(a["operation"]))
             self.add(event, "date", _when(arrest.get("arrest_date")))
             self.add(event, "country", arrest.get("country"))
             self.add(

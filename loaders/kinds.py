@@ -257,7 +257,8 @@ def digest(prefix: str, content: dict[str, Any]) -> str:
     return prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def _person(row: dict[str, str], ctx: Context, default_role: str | None) -> Record:
+def person_record(row: dict[str, str], ctx: Context, default_role: str | None) -> Record:
+    """The person a row names (arrests, identifiers, FollowTheMoney people): their canonical fields."""
     person_id = _get(row, "person_id")
     full_name = _get(row, "full_name")
     if full_name is None and person_id is None:
@@ -284,7 +285,7 @@ def arrest_record(row: dict[str, str], ctx: Context) -> Record:
     return {
         "arrest_id": clean_text(_need(row, "arrest_id")),
         "arrest_date": normalize_date(_need(row, "arrest_date"), ctx.mapping.date_format),
-        "person": _person(row, ctx, "suspect"),
+        "person": person_record(row, ctx, "suspect"),
         "charges": _opt(row, "charges", split_list) or [],
         "operation": _opt(row, "operation", clean_text),
         "agency": _opt(row, "agency", clean_text),
@@ -375,7 +376,7 @@ def identifier_record(row: dict[str, str], ctx: Context) -> Record:
     return {
         "identifier_type": id_type,
         "target": target,
-        "person": _person(row, ctx, None),
+        "person": person_record(row, ctx, None),
         "valid_from": valid_from,
         "valid_to": valid_to,
         "extra": extra,

@@ -666,16 +666,7 @@ def load_file(
 
     migrate(graph)
     # Until the last batch commits, a new Source says 'incomplete' (db status, Overview and analyze warn).
-    ingest.start_source(
-        graph,
-        {
-            "source_id": source_id,
-            "loaded_at": datetime.now(UTC).isoformat(),
-            "file_name": path.name,
-            "sha256": sha256,
-            "kind": kind,
-        },
-    )
+    begin_source(graph, source_id, path.name, sha256, kind)
     writer = BatchWriter(graph, kind, source_id)
     started = time.perf_counter()
     rows_read = 0
@@ -753,21 +744,48 @@ def load_file(
         rows_per_second=round(rows_read / seconds, 1) if seconds > 0 else 0.0,
         sha256=sha256,
     )
-    written = ingest.write_source(
+    complete_source(graph, summary, mapping.text or None, source_name, table.format, table.encoding)
+    return summary
+
+
+def begin_source(graph: Graph, source_id: str, file_name: str, sha256: str, kind: str) -> None:
+    """Name the load's Source before its first batch ('incomplete' until ``complete_source``)."""
+    ingest.start_source(
         graph,
         {
             "source_id": source_id,
             "loaded_at": datetime.now(UTC).isoformat(),
-            "file_name": path.name,
+            "file_name": file_name,
             "sha256": sha256,
             "kind": kind,
-            "mapping": mapping.text or None,
+        },
+    )
+
+
+def complete_source(
+    graph: Graph,
+    summary: LoadSummary,
+    mapping: str | None,
+    source_name: str | None,
+    fmt: str,
+    encoding: str | None,
+) -> None:
+    """Write the load's counts on its Source (which marks it complete) and record the import."""
+    written = ingest.write_source(
+        graph,
+        {
+            "source_id": summary.source_id,
+            "loaded_at": datetime.now(UTC).isoformat(),
+            "file_name": summary.file_name,
+            "sha256": summary.sha256,
+            "kind": summary.kind,
+            "mapping": mapping,
             "rows_read": summary.rows_read,
             "rows_loaded": summary.rows_loaded,
             "rows_rejected": summary.rows_rejected,
             "name": source_name,
-            "format": table.format,
-            "encoding": table.encoding,
+            "format": fmt,
+            "encoding": encoding,
         },
     )
     if written and written.get("loaded_at") is not None:
@@ -775,11 +793,10 @@ def load_file(
         summary.loaded_at = loaded_at.iso_format() if hasattr(loaded_at, "iso_format") else str(loaded_at)
     session.record(
         "import",
-        [source_id],
-        file=path.name,
-        kind=kind,
-        sha256=sha256,
+        [summary.source_id],
+        file=summary.file_name,
+        kind=summary.kind,
+        sha256=summary.sha256,
         rows_loaded=summary.rows_loaded,
         rows_rejected=summary.rows_rejected,
     )
-    return summary

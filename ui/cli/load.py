@@ -1,4 +1,4 @@
-"""`hilorojo load arrests|calls|identifiers|transfers FILE`: load a file into the graph with provenance."""
+"""`hilorojo load arrests|calls|identifiers|transfers|ftm FILE`: a file into the graph with provenance."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from graph.connection import get_graph
+from loaders.ftm import load_ftm
 from loaders.pipeline import LoadSummary, load_file
 from ui.cli.output import console, print_json, print_table
 
@@ -38,6 +39,16 @@ def _print_summary(summary: LoadSummary) -> None:
     print_table(rows, ["", "value"], title="Load summary")
     if summary.rejects_path:
         console.print(f"{summary.rows_rejected:,} rejected rows (line and reason): {summary.rejects_path}")
+
+
+def _report(summary: LoadSummary, as_json: bool) -> None:
+    """Print the summary (a table, or JSON); exit with EXIT_REJECTED when rows were rejected."""
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if summary.rows_rejected:
+        sys.exit(EXIT_REJECTED)
 
 
 def _command(kind: str) -> click.Command:
@@ -72,12 +83,7 @@ def _command(kind: str) -> click.Command:
             timezone=timezone,
             progress=not as_json,
         )
-        if as_json:
-            print_json(summary.as_dict())
-        else:
-            _print_summary(summary)
-        if summary.rows_rejected:
-            sys.exit(EXIT_REJECTED)
+        _report(summary, as_json)
 
     return command
 
@@ -92,3 +98,16 @@ def load() -> None:
 
 for _kind in KIND_HELP:
     load.add_command(_command(_kind))
+
+
+@load.command("ftm")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--region", help="Default phone region for national numbers (ISO alpha-2, e.g. CO).")
+@click.option("--source", "source_name", help="A name for this source (e.g. 'Aleph, collection 42').")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON for scripts.")
+def ftm(file: Path, region: str | None, source_name: str | None, as_json: bool) -> None:
+    """Load FollowTheMoney entities (JSON lines from Aleph, OpenSanctions or `hilorojo export --format
+    ftm`): people, phones, accounts, documents, calls, payments and arrests. Entities of schemata the
+    model cannot place go to the rejects file with their reason (docs/exchange.md)."""
+    summary = load_ftm(get_graph(), file, region=region, source_name=source_name)
+    _report(summary, as_json)

@@ -237,6 +237,9 @@ def project(
             pool.map(lambda layer: list(stream_layer(graph, layer, since, until, keep_unowned)), names)
         )
     edges: list[LayerEdge] = [edge for part in parts for edge in part]
+    # The database returns links in the order it stored them, which depends on the order of loads; sorted,
+    # the same data always gives the same network, and seeded results (likely links) do not move.
+    edges.sort(key=lambda e: (e.layer, e.a_label, e.a_key, e.b_label, e.b_key))
     canonical = canonical_ids(graph) if merge_same_as else {}
     person_ids = sorted(
         {e.a_key for e in edges if e.a_label == "Person"}

@@ -20,6 +20,11 @@ RETURN [n IN data.nodes WHERE n.label IS NOT NULL | [n.label, n.count]] AS nodes
 SCAN_LABELS_QUERY = "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS count"
 SCAN_TYPES_QUERY = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
 TOTALS_QUERY = "MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS rels"
+# Analyses whose results are still being written, or whose write-back an outage cut off.
+UNFINISHED_ANALYSES_QUERY = """
+MATCH (a:Analysis {status: 'writing'})
+RETURN toString(datetime.truncate('minute', a.run_at)) AS run_at ORDER BY a.run_at
+"""
 
 
 @dataclass
@@ -49,11 +54,18 @@ class DatabaseStatus:
 
 
 def half_loaded(graph: Graph) -> list[str]:
-    """One warning per file whose load stopped before its last batch committed."""
-    return [
+    """One warning per file whose load stopped before its last batch committed, and per analysis whose
+    results are not all written (running, or cut off: people already written carry its values)."""
+    files = [
         f"{row['file_name']} ({row['kind']}) is half-loaded: run the same load again"
         for row in incomplete_sources(graph)
     ]
+    analyses = [
+        f"the analysis of {row['run_at'][:16].replace('T', ' ')} UTC has not written all its results "
+        "(running, or cut off): measures shown may be partial until `hilorojo analyze` completes"
+        for row in graph.read(UNFINISHED_ANALYSES_QUERY)
+    ]
+    return files + analyses
 
 
 def database_status(graph: Graph) -> DatabaseStatus:

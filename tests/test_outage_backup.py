@@ -9,18 +9,23 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, LiteralString
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graph import backup, local_server
+from analytics.pipeline import analyze
+from graph import analysis_store, backup, local_server
 from graph.connection import Graph
-from graph.errors import InputError
+from graph.errors import DatabaseUnavailable, InputError
 from graph.settings import Settings
+from graph.status import half_loaded
 from loaders.pipeline import load_file
 from tests.conftest import ROOT, run_cli, server_env
+from tests.test_concurrency import NUMBERS, state, subscribers_file
 from tests.test_load_arrests import snapshot
 from tests.test_reliability import COUNT_CALLS, calls_file, graph_state
 
@@ -112,3 +117,49 @@ def test_an_outage_is_one_line_and_everything_recovers(
     assert "calls.csv (calls) is half-loaded" in out.stdout
     load_file(empty_graph, "calls", path, progress=False)
     assert graph_state(empty_graph) == clean
+
+
+class OutageAfterPeopleWritten(Graph):
+    """The real graph, whose server is stopped right after an analysis has written its people's
+    measures (the moment an outage does the most harm: its Analysis node is not complete yet)."""
+
+    def write(self, query: LiteralString, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        rows = super().write(query, params)
+        if query == analysis_store.SET_PERSON_RESULTS:
+            local_server.stop(self.settings)
+        return rows
+
+
+def test_an_outage_while_analyze_writes_is_one_line_and_the_rerun_repairs_it(
+    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    load_file(empty_graph, "identifiers", subscribers_file(tmp_path / "subscribers.csv"), progress=False)
+    load_file(empty_graph, "calls", calls_file(tmp_path / "calls.csv"), progress=False)
+    first = analyze(empty_graph, layers="calls")
+    analysed = state(empty_graph)
+    people = len(analysis_store.ranking(empty_graph, first.analysis_id, "degree", 10_000))
+    assert people == NUMBERS
+
+    cut = OutageAfterPeopleWritten(neo4j_settings)
+    try:
+        with pytest.raises(DatabaseUnavailable) as info:
+            analyze(cut, layers="calls")
+        assert str(info.value).startswith("cannot reach Neo4j at") and "\n" not in str(info.value)
+    finally:
+        cut.close()
+        local_server.start(neo4j_settings)
+    # the cut analysis is never the one read, and everyone says the results are partial
+    assert analysis_store.latest_analysis(empty_graph)["analysis_id"] == first.analysis_id
+    warning = half_loaded(empty_graph)
+    assert len(warning) == 1 and "has not written all its results" in warning[0]
+    env = server_env(neo4j_settings.home, neo4j_settings.port)
+    out = run_cli(["db", "status"], env)
+    assert out.returncode == 0 and "has not written all its results" in out.stdout
+    st.cache_data.clear()
+    at = AppTest.from_file(str(OVERVIEW), default_timeout=60).run()
+    assert not at.exception and any("has not written all its results" in w.value for w in at.warning)
+    # the next analysis completes, removes the cut one, and leaves what an analysis without outage left
+    analyze(empty_graph, layers="calls")
+    assert half_loaded(empty_graph) == []
+    assert empty_graph.read_one("MATCH (a:Analysis) RETURN count(a) AS n") == {"n": 1}
+    assert state(empty_graph) == analysed

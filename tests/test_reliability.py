@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +55,21 @@ def calls_file(path: Path, rows: int = CALLS, numbers: int = 3000, seed: int = 5
     return path
 
 
-def graph_state(graph: Graph) -> tuple[dict[str, int], list[str]]:
-    """Counts per label and type, and every node and relationship with its properties as sorted text;
-    a Source's load time and status are left out (they say when, not what, was loaded)."""
+def graph_state(
+    graph: Graph,
+    ignore: tuple[str, ...] = ("loaded_at", "status"),
+    skip_labels: tuple[str, ...] = (),
+    value: Callable[[str, Any], Any] = lambda key, v: v,
+) -> tuple[dict[str, int], list[str]]:
+    """Counts per label and type, and every node and relationship with its properties as sorted text.
+    The keys in ``ignore`` are left out (by default a Source's load time and status: they say when, not
+    what, was loaded), nodes with a label of ``skip_labels`` too, and each value goes through ``value``."""
 
     def text(row: dict[str, Any]) -> str:
-        props = {k: v for k, v in row["props"].items() if k not in ("loaded_at", "status")}
+        props = {k: value(k, v) for k, v in row["props"].items() if k not in ignore}
         return json.dumps({**row, "props": props}, sort_keys=True, default=str)
 
-    nodes = graph.read(ALL_NODES)
+    nodes = [r for r in graph.read(ALL_NODES) if not set(r["labels"]) & set(skip_labels)]
     rels = graph.read(ALL_RELS)
     counts: dict[str, int] = {}
     for row in nodes:

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tarfile
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,8 +67,8 @@ def _stopped(settings: Settings) -> Iterator[bool]:
 
 def backup(settings: Settings, dest: Path) -> BackupReport:
     """A .tar.gz of the local server's ``data`` folder and a manifest of every file's SHA-256, written
-    to ``dest`` (mode 0600: it holds the whole database). The server is stopped for the copy and
-    started again; the archive appears only once complete."""
+    to ``dest`` (mode 0600: it holds the whole database). The server is stopped while its files are
+    copied beside ``dest`` and started again; the archive appears only once complete."""
     _local_only(settings)
     data = settings.home / "data"
     if not data.is_dir():
@@ -80,25 +81,32 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
     dest.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     tmp = dest.with_name(dest.name + ".partial")
-    with _stopped(settings) as was_running:
-        files = sorted(p for p in data.rglob("*") if p.is_file())
+    copy = Path(tempfile.mkdtemp(prefix=".hilorojo-backup-", dir=dest.parent))  # mode 0700
+    try:
+        # The server is down only while its files are copied; the copy is then hashed and compressed.
+        with _stopped(settings) as was_running:
+            shutil.copytree(data, copy / "data", dirs_exist_ok=True)
+        files = sorted(p for p in (copy / "data").rglob("*") if p.is_file())
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": {str(p.relative_to(settings.home)): _sha256(p) for p in files},
+            "files": {str(p.relative_to(copy)): _sha256(p) for p in files},
         }
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        # compresslevel 1: store files compress little more at 9, and a large store takes minutes there
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=1) as tar:
             text = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(text)
             tar.addfile(info, io.BytesIO(text))
             for p in files:
-                tar.add(p, arcname=str(p.relative_to(settings.home)), recursive=False)
+                tar.add(p, arcname=str(p.relative_to(copy)), recursive=False)
             raw.flush()
             os.fsync(raw.fileno())
+        size = sum(p.stat().st_size for p in files)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
     os.replace(tmp, dest)
-    size = sum(p.stat().st_size for p in files)
     return BackupReport(dest, len(files), size, round(time.perf_counter() - started, 2), was_running)
 
 

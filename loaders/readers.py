@@ -8,7 +8,7 @@ import gzip
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -23,6 +23,7 @@ MAX_FIELD_CHARS = 2_000
 # Control characters other than tab and line breaks (NUL among them) are never part of a value.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DELIMITERS = ",;\t|"
+UNCLOSED_QUOTE = "a quote opens a cell that does not close on its line"
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -154,6 +155,58 @@ def _has_surrogates(text: str) -> bool:
     return not text.isascii() and _SURROGATES.search(text) is not None
 
 
+def _swallowed(lines: list[str], delimiter: str, columns: int) -> bool:
+    """Whether the lines of one multi-line record look like a quote that never closed: an odd count of
+    quotes (still open at the end of the file), or a later line with a whole record's delimiters (a
+    line break inside a note rarely comes before that many)."""
+    if sum(line.count('"') for line in lines) % 2:
+        return True
+    return any(line.count(delimiter) >= columns - 1 for line in lines[1:])
+
+
+def _csv_records(
+    lines: Iterable[str], first: int, delimiter: str, names: tuple[str, ...], enc: str
+) -> Iterator[RawRow]:
+    """The records of CSV ``lines`` (``first``: the number of the first line), checked.
+
+    A quoted cell may hold line breaks, so a record may span lines. When such a record is bad, the
+    likelier story is a quote that never closes (``"Ana`` for ``Ana``), which swallowed the lines after
+    it: its first line is rejected for that, and the lines it swallowed are read again as records. So
+    is a good-looking record that ``_swallowed`` says hides lines.
+    """
+    taken: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for line in lines:
+            taken.append(line)
+            yield line
+
+    number = first
+    for fields in csv.reader(feed(), delimiter=delimiter):
+        start, span = number, len(taken)
+        number += span
+        text = "".join(fields)
+        if not text or text.isspace():  # an empty line, or one of empty fields only
+            taken.clear()
+            continue
+        if _has_surrogates(text):
+            reason: str | None = f"not valid {enc} (give --encoding, e.g. cp1252)"
+        elif len(fields) != len(names):
+            reason = f"{len(fields)} fields where the header has {len(names)}"
+        else:
+            reason = field_problem(fields, names, text)
+        if span > 1 and (reason is not None or _swallowed(taken, delimiter, len(names))):
+            broken, swallowed = taken[0].rstrip("\r\n"), taken[1:]
+            taken.clear()
+            yield RawRow(start, [broken], names, UNCLOSED_QUOTE)
+            yield from _csv_records(swallowed, start + 1, delimiter, names, enc)
+            continue
+        if reason is not None and taken and taken[0].count('"') % 2:
+            reason = UNCLOSED_QUOTE
+        taken.clear()
+        yield RawRow(start, tuple(fields) if reason is None else fields, names, reason)
+
+
 def _read_csv(path: Path, encoding: str | None) -> Table:
     binary = _open_binary(path)
     try:
@@ -190,24 +243,12 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
     names = tuple(columns)
 
     def rows() -> Iterator[RawRow]:
-        last = reader.line_num
         try:
-            for fields in reader:
-                line, last = last + 1, reader.line_num
-                text = "".join(fields)
-                if not text or text.isspace():  # an empty line, or one of empty fields only
-                    continue
-                if _has_surrogates(text):
-                    yield RawRow(line, fields, names, f"not valid {enc} (give --encoding, e.g. cp1252)")
-                elif len(fields) != len(columns):
-                    reason = f"{len(fields)} fields where the header has {len(columns)}"
-                    yield RawRow(line, fields, names, reason)
-                else:
-                    yield RawRow(line, tuple(fields), names, field_problem(fields, names, text))
+            yield from _csv_records(stream, reader.line_num + 1, delimiter, names, enc)
         except csv.Error as exc:
-            raise InputError(f"{path.name} line {reader.line_num}: malformed CSV ({exc})") from exc
+            raise InputError(f"{path.name}: malformed CSV ({exc})") from exc
         except (OSError, EOFError) as exc:
-            raise InputError(f"{path.name}: cannot read past line {last} ({exc})") from exc
+            raise InputError(f"{path.name}: cannot read the whole file ({exc})") from exc
         finally:
             stream.close()
 

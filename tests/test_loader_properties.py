@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from graph.connection import Graph
 from loaders.pipeline import load_file
-from loaders.readers import MAX_FIELD_CHARS
+from loaders.readers import MAX_FIELD_CHARS, UNCLOSED_QUOTE
 from loaders.rejects import rejects_path_for
 
 CLEAR = "MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
@@ -108,5 +108,32 @@ def test_every_row_is_loaded_or_rejected_with_its_reason(graph: Graph, tmp_path:
             len(drawn) - len(expected_bad),
             len(expected_bad),
         )
+
+    check()
+
+
+def test_a_quote_that_never_closes_costs_only_its_own_line(graph: Graph, tmp_path: Path) -> None:
+    """A cell opened by a quote that does not close on its line would swallow the lines after it (the
+    CSV rules let a quoted cell span lines): that line is rejected, every other row loads."""
+
+    good = st.builds(lambda *v: Row(("", *v), False), GOOD_DATE, GOOD_NAME, GOOD_ROLE, GOOD_LATITUDE)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.tuples(good, st.booleans()), min_size=1, max_size=12))
+    def check(drawn: list[tuple[Row, bool]]) -> None:
+        graph.run_in_batches(CLEAR)
+        lines = [",".join(COLUMNS)]
+        for i, (row, broken) in enumerate(drawn):
+            date, name, role, latitude = row.values[1:]
+            name = f'"{name}' if broken else name  # e.g. "Ana Pérez, with no quote after it
+            lines.append(",".join([f"A{i}", date, name, role, latitude]))
+        path = tmp_path / "arrests.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        load_file(graph, "arrests", path, progress=False)
+        rejected = rejected_lines(path)
+        assert set(rejected) == {i + 2 for i, (_, broken) in enumerate(drawn) if broken}, (rejected, lines)
+        assert set(rejected.values()) <= {UNCLOSED_QUOTE}
+        loaded = {r["id"] for r in graph.read("MATCH (a:Arrest) RETURN a.arrest_id AS id")}
+        assert loaded == {f"A{i}" for i, (_, broken) in enumerate(drawn) if not broken}
 
     check()

@@ -23,6 +23,7 @@ class Selection:
 
     community: int | None = None
     level: str = "cell"  # 'cell' (property community) or 'organisation'
+    people: tuple[str, ...] | None = None  # these person_ids (what a page shows)
     around: str | None = None
     hops: int = 1
     layers: tuple[str, ...] = ("calls", "money", "arrests", "identifiers")
@@ -33,6 +34,8 @@ class Selection:
         """One line saying what was selected (the audit trail, file headers)."""
         if self.community is not None:
             who = f"{self.level} {self.community}"
+        elif self.people is not None:
+            who = f"{len(self.people)} people chosen"
         elif self.around is not None:
             who = f"{self.hops} hop(s) around {self.around}"
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from exchange.network import Identifier, Link, Network, Selection
 from graph import analysis_store
 from graph import exchange as queries
@@ -31,6 +33,8 @@ def selected_ids(graph: Graph, selection: Selection) -> list[str] | None:
                 "see `hilorojo communities` for the groups of the latest analysis",
             )
         return ids
+    if selection.people is not None:
+        return sorted(set(selection.people))
     if selection.around is not None:
         if not 0 <= selection.hops <= MAX_HOPS:
             raise InputError(f"--hops {selection.hops} is out of range", f"use 0 to {MAX_HOPS} hops")
@@ -48,15 +52,7 @@ def selected_ids(graph: Graph, selection: Selection) -> list[str] | None:
 
 def select(graph: Graph, selection: Selection) -> Network:
     """The selected network as stored (victims not yet pseudonymised)."""
-    selection = Selection(
-        selection.community,
-        selection.level,
-        selection.around,
-        selection.hops,
-        parse_layers(list(selection.layers)),
-        selection.since,
-        selection.until,
-    )
+    selection = replace(selection, layers=parse_layers(list(selection.layers)))
     window = window_params(selection.since, selection.until)
     ids = selected_ids(graph, selection)
     people = {str(p["person_id"]): p for p in queries.people(graph, ids)}

@@ -7,9 +7,11 @@ from typing import Any
 
 import streamlit as st
 
+from exchange.network import Selection
 from graph import analysis_store, explore
 from graph.connection import Graph
 from ui.web.common import frame, open_in_explore, page, stamp
+from ui.web.export_button import export_panel
 from ui.web.grouping import group_identifiers
 from ui.web.network import network_html
 
@@ -94,6 +96,7 @@ def body(g: Graph) -> None:
     html = network_html(sub, "pagerank", 600)
     st.session_state["community_html"] = html
     st.iframe(html, height=612)
+    export_panel(g, Selection(community=int(chosen), level=level), key="community-export")
     if st.button(f"Explore this {level}", icon=":material/hub:", key="explore-community"):
         open_in_explore(members)
         st.switch_page("views/explore.py")

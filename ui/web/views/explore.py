@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
 
+from exchange.network import Selection
 from graph import explore
 from graph.connection import Graph
 from graph.model import ROLES
 from ui.web import node_click
 from ui.web.common import describe, open_in_explore, page, search_box
 from ui.web.entity_panel import entity_panel
+from ui.web.export_button import export_panel
 from ui.web.grouping import group_identifiers
 from ui.web.network import network_html
 
@@ -22,6 +24,10 @@ LEGEND = (
     '<span style="color:#d62728">◆ VICTIM (protected)</span>'
     '<span style="color:#60a5fa">— calls</span><span style="color:#d97706">— money</span></div>'
 )
+
+
+# the Explore page's layers as the export's
+EXPORT_LAYERS = {"phones": "calls", "money": "money", "arrests": "arrests", "identity": "identifiers"}
 
 
 def _moment(day: date | None, end: bool = False) -> datetime | None:
@@ -125,6 +131,22 @@ def body(g: Graph) -> None:
     )
     html = network_html(sub, None if size_by == "none" else size_by, HEIGHT)
     st.session_state["explore_html"] = html
+    shown = tuple(
+        str(n.props["person_id"])
+        for n in sub.nodes.values()
+        if n.label == "Person" and n.props.get("person_id")
+    )
+    days = [d for d in window if isinstance(d, date)] if isinstance(window, list | tuple) else []
+    export_panel(
+        g,
+        Selection(
+            people=shown,
+            layers=tuple(EXPORT_LAYERS[lay] for lay in layers if lay in EXPORT_LAYERS) or ("calls",),
+            since=days[0] if days else None,
+            until=days[1] if len(days) == 2 else None,
+        ),
+        key="explore-export",
+    )
     left, right = st.columns([3, 1])
     with left:
         st.iframe(html, height=HEIGHT + 12)

@@ -16,6 +16,7 @@ from loaders.ftm_conventions import (
     CO_ARREST,
     GENDERS,
     OPERATION_KEYWORD,
+    PREDICTED,
     ROLE_KEYWORD,
     UNKNOWN_HOLDER,
     entity_id,
@@ -221,6 +222,15 @@ class _Builder:
                     self.proof(e, [r.rpartition(":")[0] for r in both], self.network.origins(both))
                     yield e
 
+    def likely(self) -> Iterator[EntityProxy]:
+        for lk in self.network.likely:
+            e = self.make("UnknownLink", entity_id("likely", f"{lk['a']}.{lk['b']}"))
+            self.add(e, "subject", self.person_ref(str(lk["a"])))
+            self.add(e, "object", self.person_ref(str(lk["b"])))
+            self.add(e, "role", PREDICTED)
+            self.add(e, "description", f"inference, not evidence: score {lk['score']} ({lk['analysis_id']})")
+            yield e
+
     def documents(self) -> Iterator[EntityProxy]:
         for sid in sorted(self.cited):
             src = self.network.sources[sid]
@@ -234,7 +244,7 @@ class _Builder:
 def entities(network: Network) -> tuple[list[EntityProxy], dict[str, int]]:
     """Every entity of the network, and how many values the library refused, by schema.property."""
     b = _Builder(network)
-    out = [*b.people(), *b.accounts(), *b.holdings(), *b.calls(), *b.payments(), *b.arrests()]
+    out = [*b.people(), *b.accounts(), *b.holdings(), *b.calls(), *b.payments(), *b.arrests(), *b.likely()]
     out += list(b.documents())
     return out, b.dropped
 

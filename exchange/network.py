@@ -85,6 +85,7 @@ class Network:
     transfers: list[dict[str, Any]]
     arrests: list[dict[str, Any]]
     sources: dict[str, dict[str, Any]]
+    likely: list[dict[str, Any]] = field(default_factory=list)  # predicted links (a, b, score, analysis_id)
     victims_included: bool = False
     victims: int = 0  # victims shown by pseudonym
     notes: list[str] = field(default_factory=list)

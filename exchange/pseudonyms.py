@@ -121,6 +121,8 @@ def pseudonymise(network: Network) -> Network:
         calls=[ends(c, "Phone", ("caller", "callee")) for c in network.calls],
         transfers=[ends(t, "Account", ("sender", "receiver")) for t in network.transfers],
         arrests=arrests,
+        # a victim is never presented as a target: no predicted link of theirs is exported
+        likely=[lk for lk in network.likely if lk["a"] not in new_pid and lk["b"] not in new_pid],
         sources=scrub(network.sources),
         victims_included=False,
         victims=len(victims),

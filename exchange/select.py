@@ -104,4 +104,5 @@ def select(graph: Graph, selection: Selection) -> Network:
         transfers=transfers,
         arrests=arrests,
         sources=queries.sources(graph),
+        likely=queries.likely_links(graph, ids),
     )

@@ -138,13 +138,21 @@ ORDER BY arrest.arrest_id
 """
 """Arrests in the window of the people with these ids (all when null), with those people involved."""
 
+LIKELY_LINKS: Final = """
+MATCH (a:Person)-[l:LIKELY_LINKED]->(b:Person)
+WHERE $ids IS NULL OR (a.person_id IN $ids AND b.person_id IN $ids)
+RETURN a.person_id AS a, b.person_id AS b, l.score AS score, l.analysis_id AS analysis_id
+ORDER BY a, b
+"""
+"""Hidden links the latest analysis predicted between two of these people (inference, not evidence)."""
+
 SOURCES: Final = """
 MATCH (s:Source)
 RETURN s.source_id AS source_id, s.file_name AS file_name, s.sha256 AS sha256, s.kind AS kind
 """
 
 _USED_LABELS = ("Person", "Phone", "Account", "Arrest", "Operation", "Device", "Document", "Source")
-_USED_TYPES = "USES HOLDS HAS_DOCUMENT HAS_EMAIL CALLED TRANSFERRED INVOLVED_IN PART_OF".split()
+_USED_TYPES = "USES HOLDS HAS_DOCUMENT HAS_EMAIL CALLED TRANSFERRED INVOLVED_IN PART_OF LIKELY_LINKED".split()
 assert all(label in NODE_KEYS for label in _USED_LABELS)
 assert all(rel in RELATIONSHIP_TYPES for rel in _USED_TYPES)
 
@@ -204,6 +212,11 @@ def transfers(graph: Graph, account_ids: Sequence[str] | None, window: Mapping[s
 def arrests(graph: Graph, ids: Sequence[str] | None, window: Mapping[str, Any]) -> list[Row]:
     """Arrests in the window involving these people (all when None), with the people involved."""
     return _rows(graph, ARRESTS, {"ids": None if ids is None else list(ids), **window})
+
+
+def likely_links(graph: Graph, ids: Sequence[str] | None) -> list[Row]:
+    """Predicted hidden links between these people (all when None)."""
+    return _rows(graph, LIKELY_LINKS, {"ids": None if ids is None else list(ids)})
 
 
 def sources(graph: Graph) -> dict[str, dict[str, Any]]:

@@ -26,13 +26,13 @@ from loaders.ftm_conventions import (
     ARREST_KEYWORD,
     CO_ARREST,
     OPERATION_KEYWORD,
+    PREDICTED,
     ROLE_KEYWORD,
     UNKNOWN_HOLDER,
     key_of,
 )
 from loaders.kinds import CALL_TYPES, CHANNELS, KINDS, Context, person_record
 from loaders.mapping import load_mapping
-from loaders.normalize import BadValue, zone
 from loaders.pipeline import (
     BATCH_ROWS,
     BatchWriter,
@@ -45,6 +45,8 @@ from loaders.pipeline import (
 )
 from loaders.readers import RawRow, Table
 from loaders.rejects import RejectWriter, rejects_path_for
+from values.dates import zone
+from values.errors import BadValue
 
 KIND = "ftm"
 REJECT_COLUMNS = ["id", "schema", "caption"]
@@ -355,6 +357,13 @@ class Placer:
             "Associate: ties between two people are kept as the arrests, calls and transfers that make them"
         )
 
+    def _unknown_link(self, entity: Entity) -> str | None:
+        if entity.first("role") == PREDICTED:
+            return None  # an analysis's inference: `hilorojo analyze` predicts links again from the data
+        return (
+            "UnknownLink: ties between two people are kept as the arrests, calls and transfers that make them"
+        )
+
     def _legal_entity(self, entity: Entity) -> str | None:
         if UNKNOWN_HOLDER in entity.keywords:
             return None  # the stand-in holder of an account nobody is known to hold
@@ -370,6 +379,7 @@ class Placer:
         "Payment": _payment,
         "Event": _event,
         "Associate": _associate,
+        "UnknownLink": _unknown_link,
         "LegalEntity": _legal_entity,
     }
 

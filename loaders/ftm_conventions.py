@@ -13,6 +13,7 @@ ROLE_KEYWORD = "role:"  # Person keyword carrying the Hilo Rojo role (suspect, v
 ARREST_KEYWORD = "arrest"  # Event keyword of an arrest (its name is the arrest_id)
 OPERATION_KEYWORD = "operation:"  # Event keyword naming the arrest's operation
 CO_ARREST = "arrested together"  # Associate relationship of two people in one arrest
+PREDICTED = "predicted hidden link"  # UnknownLink role of a link an analysis predicted (inference)
 # Keyword of the stand-in payer or beneficiary of an account nobody is known to hold (FollowTheMoney
 # requires both on a Payment).
 UNKNOWN_HOLDER = "hilorojo:unknown-holder"

@@ -58,6 +58,10 @@ UNWIND $rows AS r
 MATCH (p:Person {person_id: r.id})
 SET p.analysis_id = 'A-test', p.community = r.community, p.organisation = 0, p.pagerank = r.pagerank,
     p.key_player = r.id = 'P1', p.kpp_rank = CASE WHEN r.id = 'P1' THEN 1 ELSE null END
+WITH count(*) AS done
+MATCH (a:Person {person_id: 'P2'}), (b:Person {person_id: 'P3'}), (v:Person {person_id: 'V1'})
+CREATE (a)-[:LIKELY_LINKED {score: 0.75, analysis_id: 'A-test'}]->(b)
+CREATE (v)-[:LIKELY_LINKED {score: 0.5, analysis_id: 'A-test'}]->(b)
 """
 
 

@@ -106,7 +106,7 @@ def test_every_ftm_entity_validates_and_keeps_its_values_under_the_library(net: 
         by_schema.setdefault(e["schema"], []).append(e)
     counts = {k: len(v) for k, v in by_schema.items()}
     # 4 people, 4 accounts, 3 holdings (P1, P2, V1), 2 passports, 5 calls, 3 payments, the stand-in
-    # holder of ACC-X, 2 arrests, 3 pairs in arrest A1, and the 4 files cited
+    # holder of ACC-X, 2 arrests, 3 pairs in arrest A1, the 2 predicted links, and the 4 files cited
     assert counts == {
         "Person": 4,
         "BankAccount": 4,
@@ -117,6 +117,7 @@ def test_every_ftm_entity_validates_and_keeps_its_values_under_the_library(net: 
         "LegalEntity": 1,
         "Event": 2,
         "Associate": 3,
+        "UnknownLink": 2,
         "Document": 4,
     }
     c1 = next(e for e in by_schema["Call"] if e["id"] == "hr-call-C1")["properties"]
@@ -131,6 +132,11 @@ def test_every_ftm_entity_validates_and_keeps_its_values_under_the_library(net: 
     p1 = next(e for e in by_schema["Person"] if e["id"] == "hr-person-P1")["properties"]
     assert p1["name"] == ["José Núñez Peña"] and p1["birthDate"] == ["1980-02-03"]
     assert p1["phone"] == ["+573001110001"] and "role:suspect" in p1["keywords"]
+    likely = next(e for e in by_schema["UnknownLink"] if e["id"] == "hr-likely-P2.P3")["properties"]
+    assert likely["subject"] == ["hr-person-P2"] and likely["role"] == ["predicted hidden link"]
+    # by default the victim's predicted link is left out (victims are never presented as targets)
+    hidden = [e for e in ftm_entities(export(net, "ftm")) if e["schema"] == "UnknownLink"]
+    assert [e["id"] for e in hidden] == ["hr-likely-P2.P3"]
     # ids are stable: a second export gives the same entities
     assert ftm_entities(export(net, "ftm", include_victims=True)) == found
 

@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy graph loaders analytics ui cypher dossier bench tests access exchange
+	$(BIN)/mypy graph loaders analytics ui cypher dossier bench tests access exchange values
 
 pytest: setup
 	@scripts/check-prereqs.sh server

@@ -18,7 +18,7 @@ from graph import identity as identity_queries
 from graph.connection import Graph
 from graph.entities import resolve_person
 from graph.errors import InputError, NotFound
-from graph.model import name_key
+from values.name import name_key
 
 # (pattern, replacement) applied in order to each word of a name key: spelling variants that
 # transliteration and Spanish/English/Arabic romanisation produce for the same sound

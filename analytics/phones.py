@@ -13,6 +13,7 @@ from graph.connection import Graph
 from graph.entities import EntityRef, resolve_entity, resolve_person
 from graph.errors import InputError
 from graph.phones import DeviceLink
+from values.phone import phone_candidates as candidates
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -22,9 +23,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def phone_candidates(text: str) -> list[str]:
-    """Normalised forms of a user-typed number (the loaders' normaliser)."""
-    from loaders.normalize import phone_candidates as candidates
-
+    """Normalised forms of a user-typed number (``values.phone.phone_candidates``)."""
     return list(candidates(text))
 
 

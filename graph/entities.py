@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from graph.connection import Graph
 from graph.errors import InputError, NotFound
-from graph.model import name_key
+from values.name import name_key
 
 PERSON_BY_ID = """
 MATCH (p:Person {person_id: $ref})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from typing import Final
 
 # label -> key property (docs/data-model.md); labels and types in queries come from here, never from input
@@ -38,14 +37,6 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
 )
 ROLES: Final[tuple[str, ...]] = ("victim", "suspect", "witness", "unknown")  # most protective first
 IDENTIFIER_TYPES: Final[tuple[str, ...]] = ("phone", "imei", "account", "email", "passport", "national_id")
-
-
-def name_key(name: str) -> str:
-    """Case-, accent-, punctuation- and word-order-insensitive key of a name (``Person.name_key``)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = "".join(c.lower() if c.isalnum() else " " for c in letters)
-    return " ".join(sorted(cleaned.split()))
 
 
 def derived_person_id(key: str, date_of_birth: str | None, nationality: str | None) -> str:

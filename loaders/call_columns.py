@@ -24,15 +24,12 @@ from loaders.kinds import (
     optional,
     required,
 )
-from loaders.normalize import (
-    BadValue,
-    PhoneNumber,
-    clean_text,
-    normalize_datetime,
-    normalize_imei,
-    normalize_phone,
-)
 from loaders.readers import RawRow
+from values.dates import normalize_datetime
+from values.errors import BadValue
+from values.imei import normalize_imei
+from values.phone import PhoneNumber, normalize_phone
+from values.text import clean_text
 
 # The properties of a call besides its time and id, in the order ``WRITE_CALL_BATCH`` takes them.
 PROPERTIES = tuple(column for column in CALL_COLUMNS if column != "call_id")

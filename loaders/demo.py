@@ -18,7 +18,8 @@ import phonenumbers
 
 from graph.connection import Graph
 from graph.errors import InputError
-from graph.model import derived_person_id, name_key
+from graph.model import derived_person_id
+from values.name import name_key
 
 if TYPE_CHECKING:
     from loaders.pipeline import LoadSummary

@@ -14,21 +14,16 @@ from typing import Any
 from graph.errors import InputError
 from graph.model import IDENTIFIER_TYPES
 from loaders.mapping import Mapping, value_key
-from loaders.normalize import (
-    BadValue,
-    amount_micro,
-    clean_text,
-    normalize_account,
-    normalize_amount,
-    normalize_country,
-    normalize_currency,
-    normalize_date,
-    normalize_datetime,
-    normalize_imei,
-    normalize_name,
-    normalize_phone,
-    split_list,
-)
+from values.account import normalize_account
+from values.amount import amount_micro, normalize_amount
+from values.country import normalize_country
+from values.currency import normalize_currency
+from values.dates import normalize_date, normalize_datetime
+from values.errors import BadValue
+from values.imei import normalize_imei
+from values.name import normalize_name
+from values.phone import normalize_phone
+from values.text import clean_text, split_list
 
 Record = dict[str, Any]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,13 @@ from graph.migrations import migrate
 from loaders.call_columns import CallColumns, CallNormaliser
 from loaders.kinds import KINDS, Context, Record, check_columns, to_record
 from loaders.mapping import Mapping, load_mapping
-from loaders.normalize import BadValue, PhoneNumber, country_name, zone
 from loaders.people import PersonResolver
 from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
+from values.country import country_name
+from values.dates import zone
+from values.errors import BadValue
+from values.phone import PhoneNumber
 
 # Rows per batch, one transaction each. Neo4j holds a transaction's changes on its heap until the
 # commit, so larger batches survive its young collections and cost the server far more GC time.
@@ -100,6 +103,13 @@ def _check_region(region: str | None) -> str | None:
     if code not in phonenumbers.SUPPORTED_REGIONS:
         raise InputError(f"unknown phone region {region!r}", "give an ISO 3166 alpha-2 code such as CO")
     return code
+
+
+def _check_zone(name: str) -> tzinfo:
+    try:
+        return zone(name)
+    except BadValue as exc:
+        raise InputError(str(exc), "give an IANA name such as America/Bogota") from exc
 
 
 Rejected = list[tuple[RawRow, str]]
@@ -641,7 +651,7 @@ def load_file(
     mapping = load_mapping(mapping_path)
     region = _check_region(region or mapping.region)
     tz_name = mapping.timezone if (timezone == "UTC" and mapping.timezone) else timezone
-    ctx = Context(mapping, region, zone(tz_name))
+    ctx = Context(mapping, region, _check_zone(tz_name))
     encoding = encoding or mapping.encoding
     table = open_table(path, encoding)
     check_columns(KINDS[kind], mapping.canonical_columns(table.columns), path.name)

@@ -12,8 +12,9 @@ import pytest
 from loaders.call_columns import CallColumns, CallNormaliser
 from loaders.kinds import Context, call_record
 from loaders.mapping import Mapping
-from loaders.normalize import BadValue, zone
 from loaders.readers import RawRow
+from values.dates import zone
+from values.errors import BadValue
 
 # Cells of every kind a calls file holds: good ones in several spellings and blanks (first list), and
 # bad ones (second list), drawn one time in twenty.

@@ -16,10 +16,10 @@ import phonenumbers
 import pytest
 
 from graph.connection import Graph
-from graph.model import name_key
 from graph.settings import Settings
 from loaders.demo import ANSWER_KEY, FILES, SCALES, demo_files, generate, load_demo
 from tests.conftest import run_cli, server_env
+from values.name import name_key
 
 PERSON_ROLES = "MATCH (p:Person) WHERE p.person_id IN $ids RETURN p.person_id AS id, p.role AS role"
 PERSON_COUNT = "MATCH (p:Person) RETURN count(p) AS n"

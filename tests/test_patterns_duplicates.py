@@ -9,9 +9,9 @@ import pytest
 from analytics import duplicates
 from graph.connection import Graph
 from graph.errors import InputError, NotFound
-from graph.model import name_key
 from graph.settings import Settings
 from tests.conftest import run_cli, server_env
+from values.name import name_key
 
 CREATE_PERSON = """
 CREATE (:Person {person_id: $person_id, name: $name, name_key: $name_key, role: $role,

@@ -17,8 +17,8 @@ from graph.connection import get_graph
 from graph.entities import resolve_entity
 from graph.errors import InputError
 from graph.paths import shortest_paths
-from loaders.normalize import phone_candidates
 from ui.cli.output import console, err_console, print_json, print_table
+from values.phone import phone_candidates
 
 
 def _date(value: str | None, option: str) -> date | None:

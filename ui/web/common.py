@@ -15,7 +15,7 @@ from graph import explore
 from graph.connection import Graph, get_graph
 from graph.errors import HiloRojoError
 from graph.settings import load_settings
-from loaders.normalize import phone_candidates
+from values.phone import phone_candidates
 
 HAS_DATA_QUERY = "MATCH (n) WHERE NOT n:Migration AND NOT n:Analysis RETURN count(n) > 0 AS has_data"
 STAMP_QUERY = """

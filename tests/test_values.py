@@ -1,4 +1,4 @@
-"""Normalisers: phones, IMEIs, countries, currencies, dates, times, amounts, names (no database needed)."""
+"""Value types (values/): phones, IMEIs, countries, currencies, dates, amounts, names; no database."""
 
 from __future__ import annotations
 
@@ -9,23 +9,17 @@ from decimal import Decimal
 import phonenumbers
 import pytest
 
+from graph.errors import InputError
 from loaders.mapping import Mapping
-from loaders.normalize import (
-    BadValue,
-    _normalize_phone,
-    amount_micro,
-    luhn_ok,
-    normalize_amount,
-    normalize_country,
-    normalize_currency,
-    normalize_date,
-    normalize_datetime,
-    normalize_imei,
-    normalize_name,
-    normalize_phone,
-    phone_candidates,
-    zone,
-)
+from loaders.pipeline import _check_zone
+from values.amount import amount_micro, normalize_amount
+from values.country import normalize_country
+from values.currency import normalize_currency
+from values.dates import normalize_date, normalize_datetime, zone
+from values.errors import BadValue
+from values.imei import luhn_ok, normalize_imei
+from values.name import normalize_name
+from values.phone import _normalize_phone, normalize_phone, phone_candidates
 
 
 @pytest.mark.parametrize("text", ["+57 300 123 4567", "0057 300 123 4567", "300 123 4567", "300-123-4567"])
@@ -144,6 +138,15 @@ def test_dates_and_times() -> None:
     assert naive == datetime(2025, 3, 1, 15, 0, tzinfo=UTC)  # 10:00 in Bogotá (UTC-5) is 15:00 UTC
     assert naive.utcoffset() == timedelta(hours=-5)
     assert zone("+02:00") == timezone(timedelta(hours=2))
+
+
+def test_an_unknown_time_zone_is_a_bad_value_and_a_load_option_error() -> None:
+    with pytest.raises(BadValue, match="unknown time zone 'Nowhere/City'"):
+        zone("Nowhere/City")
+    # a load given that zone stops with the same line and a hint, exit code 6 (InputError)
+    with pytest.raises(InputError, match="unknown time zone 'Nowhere/City'") as raised:
+        _check_zone("Nowhere/City")
+    assert raised.value.hint == "give an IANA name such as America/Bogota"
 
 
 def test_names() -> None:

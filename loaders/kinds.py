@@ -226,6 +226,11 @@ def _float_in(low: float, high: float, what: str) -> Callable[[str], float]:
     return convert
 
 
+# No call or data session lasts a month: a longer duration is a data error (and a number beyond Neo4j's
+# 64-bit integers would make it refuse the whole batch).
+MAX_DURATION_S = 31 * 86_400
+
+
 def duration(value: str) -> int:
     """Whole seconds from "75", "75.0", "1:15" or "0:01:15"."""
     parts = value.split(":")
@@ -243,6 +248,8 @@ def duration(value: str) -> int:
         raise BadValue(f"duration {value!r} is not whole seconds or h:mm:ss") from None
     if seconds < 0:
         raise BadValue(f"duration {value!r} is negative")
+    if seconds > MAX_DURATION_S:
+        raise BadValue(f"duration {value!r} is longer than 31 days")
     return seconds
 
 

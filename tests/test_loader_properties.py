@@ -8,7 +8,9 @@ import gzip
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import LiteralString
 
 import openpyxl
 import pytest
@@ -53,19 +55,24 @@ def rows(draw: st.DrawFn) -> Row:
 
 
 def write(path: Path, fmt: str, table: list[list[str]]) -> Path:
+    return write_table(path, fmt, COLUMNS, table)
+
+
+def write_table(path: Path, fmt: str, columns: tuple[str, ...], table: list[list[str]]) -> Path:
+    """``table`` under a header of ``columns``, in ``fmt`` (csv, csv.gz, jsonl or xlsx)."""
     if fmt in ("csv", "csv.gz"):
         buffer = io.StringIO()
-        csv.writer(buffer).writerows([list(COLUMNS), *table])
+        csv.writer(buffer).writerows([list(columns), *table])
         data = buffer.getvalue().encode("utf-8")
         path.write_bytes(gzip.compress(data) if fmt == "csv.gz" else data)
     elif fmt == "jsonl":
-        lines = [json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False) for row in table]
+        lines = [json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) for row in table]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
         book = openpyxl.Workbook()
         sheet = book.active
         assert sheet is not None
-        sheet.append(list(COLUMNS))
+        sheet.append(list(columns))
         for row in table:
             sheet.append(row)
         book.save(path)
@@ -135,5 +142,131 @@ def test_a_quote_that_never_closes_costs_only_its_own_line(graph: Graph, tmp_pat
         assert set(rejected.values()) <= {UNCLOSED_QUOTE}
         loaded = {r["id"] for r in graph.read("MATCH (a:Arrest) RETURN a.arrest_id AS id")}
         assert loaded == {f"A{i}" for i, (_, broken) in enumerate(drawn) if not broken}
+
+    check()
+
+
+# -- the other kinds: calls, transfers, identifiers ----------------------------------------------------
+
+GOOD_TIME = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31)).map(
+    lambda t: t.strftime("%Y-%m-%d %H:%M:%S")
+)
+BAD_TIME = st.sampled_from(["", "2025-02-30 10:00:00", "2025-13-01 10:00:00", "yesterday", "1e309", "NaN"])
+NUMBER = st.integers(0, 9_999_999)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a random row of one kind is made of: its id column, good values, and per column the values
+    that make its row bad (the test's oracle); ``loaded`` reads back the ids of the rows in the graph."""
+
+    columns: tuple[str, ...]
+    good: st.SearchStrategy[dict[str, str]]
+    bad: dict[str, st.SearchStrategy[str]]
+    loaded: LiteralString
+
+
+def _call(a: int, b: int, start: str, duration: str) -> dict[str, str]:
+    return {
+        "caller": f"+57300{a:07d}",
+        "callee": f"+57300{b:07d}",
+        "start_time": start,
+        "duration_s": duration,
+    }
+
+
+def _transfer(a: int, b: int, cents: int, currency: str, at: str) -> dict[str, str]:
+    amount = f"{cents // 100}.{cents % 100:02d}"
+    return {"sender_account": f"ACC-{a:07d}", "receiver_account": f"ACC-{b:07d}", "amount": amount,
+            "currency": currency, "timestamp": at}  # fmt: skip
+
+
+def _identifier(kind: str, n: int, name: str) -> dict[str, str]:
+    value = f"+57310{n:07d}" if kind == "phone" else f"user{n}@example.org"
+    return {"identifier_type": kind, "identifier": value, "full_name": name}
+
+
+KINDS = {
+    "calls": Kind(
+        ("call_id", "caller", "callee", "start_time", "duration_s"),
+        st.builds(
+            _call,
+            NUMBER,
+            NUMBER,
+            GOOD_TIME,
+            st.one_of(st.just(""), st.integers(0, 86_400).map(str), st.just("0:01:15")),
+        ).filter(lambda r: r["caller"] != r["callee"]),
+        {
+            "caller": st.sampled_from(["", "telefono", "+-+"]),
+            "start_time": BAD_TIME,
+            "duration_s": st.sampled_from(["-5", "NaN", "1e309", "99999999999999999999", "1.5", "pronto"]),
+        },
+        "MATCH ()-[c:CALLED]->() RETURN c.call_id AS id",
+    ),
+    "transfers": Kind(
+        ("transaction_id", "sender_account", "receiver_account", "amount", "currency", "timestamp"),
+        st.builds(
+            _transfer,
+            NUMBER,
+            NUMBER,
+            st.integers(1, 10**11),
+            st.sampled_from(["USD", "COP", "EUR"]),
+            GOOD_TIME,
+        ).filter(lambda r: r["sender_account"] != r["receiver_account"]),
+        {
+            "amount": st.sampled_from(["0", "-5", "1e309", "NaN", "inf", "99999999999999999999", "doce"]),
+            "currency": st.sampled_from(["", "DOLAR", "US$"]),
+            "timestamp": BAD_TIME,
+        },
+        "MATCH ()-[t:TRANSFERRED]->() RETURN t.transaction_id AS id",
+    ),
+    "identifiers": Kind(
+        ("person_id", "identifier_type", "identifier", "full_name"),
+        st.builds(_identifier, st.sampled_from(["phone", "email"]), NUMBER, GOOD_NAME),
+        {
+            "identifier_type": st.sampled_from(["", "fax", "12"]),
+            "identifier": st.sampled_from(["", "X" * (MAX_FIELD_CHARS + 1), "tel\x00efono"]),
+            "full_name": st.sampled_from(["Ana\x00Nul", "\x07Bell Ringer"]),
+        },
+        "MATCH (p:Person)-[:USES|HAS_EMAIL]->() RETURN DISTINCT p.person_id AS id",
+    ),
+}
+
+
+@st.composite
+def kind_rows(draw: st.DrawFn, kind: Kind) -> tuple[dict[str, str], bool]:
+    """A row of ``kind``, good or with some of its values bad, and whether it is bad."""
+    row = draw(kind.good)
+    spoiled = draw(st.sets(st.sampled_from(sorted(kind.bad)), max_size=len(kind.bad)))
+    for column in spoiled:
+        row[column] = draw(kind.bad[column])
+    return row, bool(spoiled)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_every_call_transfer_and_identifier_row_is_loaded_or_rejected(
+    graph: Graph, tmp_path: Path, name: str, fmt: str
+) -> None:
+    kind = KINDS[name]
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(kind_rows(kind), min_size=1, max_size=10))
+    def check(drawn: list[tuple[dict[str, str], bool]]) -> None:
+        graph.run_in_batches(CLEAR)
+        table = [[f"R{i}" if c == kind.columns[0] else row[c] for c in kind.columns] for i, (row, _) in
+                 enumerate(drawn)]  # fmt: skip
+        path = write_table(tmp_path / f"{name}.{fmt}", fmt, kind.columns, table)
+        summary = load_file(graph, name, path, region="CO", progress=False)
+        rejected = rejected_lines(path)
+        first = 1 if fmt == "jsonl" else 2
+        expected_bad = {i + first for i, (_, bad) in enumerate(drawn) if bad}
+        assert set(rejected) == expected_bad, (rejected, drawn)
+        loaded = {str(r["id"]) for r in graph.read(kind.loaded)}
+        assert loaded == {f"R{i}" for i, (_, bad) in enumerate(drawn) if not bad}, (loaded, drawn)
+        assert (summary.rows_loaded, summary.rows_rejected) == (
+            len(drawn) - len(expected_bad),
+            len(expected_bad),
+        )
 
     check()

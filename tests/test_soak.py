@@ -30,7 +30,7 @@ FILES = (
     ("transfers", "transfers.csv"),
 )
 PAGES = ("overview.py", "brokers.py", "communities.py", "search.py", "package.py")
-ROUNDS = 30
+ROUNDS = 20
 BUDGET_S = 150.0  # the soak stops after this long even if fewer rounds ran (at least WARM_UP + 6)
 WARM_UP = 3  # rounds that fill the caches, import lazily and grow the driver's connection pool
 # Memory settles a few rounds after the warm-up (the allocator grows in steps of about 7 MiB) and then

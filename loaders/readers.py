@@ -182,7 +182,14 @@ def _csv_records(
             yield line
 
     number = first
-    for fields in csv.reader(feed(), delimiter=delimiter):
+    records = csv.reader(feed(), delimiter=delimiter)
+    while True:
+        try:
+            fields = next(records)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise csv.Error(f"line {number}: {exc}") from exc
         start, span = number, len(taken)
         number += span
         text = "".join(fields)

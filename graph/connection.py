@@ -23,6 +23,8 @@ from graph.settings import Settings, load_settings
 
 T = TypeVar("T")
 Row = dict[str, Any]
+# What a server answers while it shuts down or starts: as much an outage as a refused connection.
+DATABASE_UNAVAILABLE = "Neo.TransientError.General.DatabaseUnavailable"
 
 
 class Graph:
@@ -42,7 +44,7 @@ class Graph:
                 settings.uri,
                 auth=auth,
                 connection_timeout=10.0,
-                max_transaction_retry_time=30.0,
+                max_transaction_retry_time=settings.retry_s,
                 user_agent="hilorojo/0.1",
                 notifications_min_severity="OFF",
             )
@@ -69,6 +71,11 @@ class Graph:
         except neo4j_errors.ConfigurationError as exc:
             raise ConfigError(f"bad Neo4j settings for {uri}: {exc}", "check NEO4J_URI") from exc
         except neo4j_errors.Neo4jError as exc:
+            if exc.code == DATABASE_UNAVAILABLE:  # the server is stopping or starting
+                raise DatabaseUnavailable(
+                    f"cannot reach Neo4j at {uri}: its database is not available (stopping or starting)",
+                    "wait until `hilorojo db status` answers, then run the same command again",
+                ) from exc
             message = (exc.message or str(exc)).splitlines()[0] if (exc.message or str(exc)) else ""
             raise QueryFailed(f"Neo4j refused the query: {message}", f"code {exc.code}") from exc
         except neo4j_errors.DriverError as exc:

@@ -28,6 +28,9 @@ class Settings:
     cache: Path
     heap: str
     pagecache: str
+    # How long a transaction is retried on transient errors (a deadlock, a cluster leader switch, a
+    # server restarting) before the user is told.
+    retry_s: float = 30.0
 
     @property
     def host(self) -> str:
@@ -90,4 +93,19 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         cache=cache,
         heap=os.environ.get("HILOROJO_HEAP", "4g"),
         pagecache=os.environ.get("HILOROJO_PAGECACHE", "2g"),
+        retry_s=_seconds("HILOROJO_RETRY_S", 30.0),
     )
+
+
+def _seconds(name: str, default: float) -> float:
+    """A positive number of seconds from the environment variable ``name``."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 86_400:
+        raise ConfigError(f"{name}={text!r} is not a number of seconds", f"give e.g. {name}={default:g}")
+    return value

@@ -108,6 +108,17 @@ def test_bad_port_is_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings(env_file=None)
 
 
+def test_retry_time_is_a_positive_number_of_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HILOROJO_RETRY_S", "2.5")
+    assert load_settings(env_file=None).retry_s == 2.5
+    for bad in ("soon", "0", "-3", "nan"):
+        monkeypatch.setenv("HILOROJO_RETRY_S", bad)
+        with pytest.raises(ConfigError, match="HILOROJO_RETRY_S"):
+            load_settings(env_file=None)
+    monkeypatch.delenv("HILOROJO_RETRY_S")
+    assert load_settings(env_file=None).retry_s == 30.0
+
+
 def test_start_does_nothing_for_a_server_it_did_not_start(tmp_path: Path, neo4j_settings: Settings) -> None:
     # a user's own server elsewhere
     env = server_env(tmp_path, 1) | {"NEO4J_URI": "neo4j+s://graph.example.org"}

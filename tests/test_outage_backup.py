@@ -3,6 +3,7 @@ refused, and an outage is one line on a page and in a load, after which everythi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import stat
 import subprocess
@@ -31,6 +32,8 @@ from tests.test_reliability import COUNT_CALLS, calls_file, graph_state
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 OVERVIEW = ROOT / "ui" / "web" / "views" / "overview.py"
+# The commands' retry time while the server is down (HILOROJO_RETRY_S): seconds, not the default 30.
+RETRY_S = 3.0
 
 
 def spoiled_copy(archive: Path, out: Path) -> Path:
@@ -81,7 +84,7 @@ def test_an_outage_is_one_line_and_everything_recovers(
     empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
 ) -> None:
     path = calls_file(tmp_path / "calls.csv")
-    env = server_env(neo4j_settings.home, neo4j_settings.port)
+    env = {**server_env(neo4j_settings.home, neo4j_settings.port), "HILOROJO_RETRY_S": str(RETRY_S)}
     load_file(empty_graph, "calls", path, progress=False)
     clean = graph_state(empty_graph)
     empty_graph.run_in_batches("MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS")
@@ -140,7 +143,7 @@ def test_an_outage_while_analyze_writes_is_one_line_and_the_rerun_repairs_it(
     people = len(analysis_store.ranking(empty_graph, first.analysis_id, "degree", 10_000))
     assert people == NUMBERS
 
-    cut = OutageAfterPeopleWritten(neo4j_settings)
+    cut = OutageAfterPeopleWritten(dataclasses.replace(neo4j_settings, retry_s=RETRY_S))
     try:
         with pytest.raises(DatabaseUnavailable) as info:
             analyze(cut, layers="calls")

@@ -25,6 +25,7 @@ T = TypeVar("T")
 Row = dict[str, Any]
 # What a server answers while it shuts down or starts: as much an outage as a refused connection.
 DATABASE_UNAVAILABLE = "Neo.TransientError.General.DatabaseUnavailable"
+DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 
 
 class Graph:
@@ -39,6 +40,15 @@ class Graph:
         self._base = self
         password = settings.effective_password()
         auth = (settings.user, password) if password is not None else None
+        tls: dict[str, Any] = {}
+        if settings.encrypted is not None:
+            tls["encrypted"] = settings.encrypted
+        if settings.trusted_ca is not None:
+            tls["trusted_certificates"] = neo4j.TrustCustomCAs(str(settings.trusted_ca))
+        # Every session of this process shares one bookmark manager: a read that follows a write, even in
+        # another session or thread, waits until the server it is routed to (a cluster secondary) has
+        # applied that write (causal consistency).
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
         with self._errors():
             self.driver = neo4j.GraphDatabase.driver(
                 settings.uri,
@@ -47,6 +57,7 @@ class Graph:
                 max_transaction_retry_time=settings.retry_s,
                 user_agent="hilorojo/0.1",
                 notifications_min_severity="OFF",
+                **tls,
             )
 
     # -- error translation -------------------------------------------------------------------
@@ -71,6 +82,11 @@ class Graph:
         except neo4j_errors.ConfigurationError as exc:
             raise ConfigError(f"bad Neo4j settings for {uri}: {exc}", "check NEO4J_URI") from exc
         except neo4j_errors.Neo4jError as exc:
+            if exc.code == DATABASE_NOT_FOUND:
+                raise ConfigError(
+                    f"Neo4j at {uri} has no database {self.settings.database!r}",
+                    "set NEO4J_DATABASE to one of its databases (`SHOW DATABASES`; Community has only neo4j)",
+                ) from exc
             if exc.code == DATABASE_UNAVAILABLE:  # the server is stopping or starting
                 raise DatabaseUnavailable(
                     f"cannot reach Neo4j at {uri}: its database is not available (stopping or starting)",
@@ -91,6 +107,7 @@ class Graph:
         return self.driver.session(
             database=self.settings.database,
             default_access_mode=neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS,
+            bookmark_manager=self.bookmarks,
             **options,
         )
 
@@ -143,7 +160,10 @@ class Graph:
         with (
             self._errors(),
             self.driver.session(
-                database=self.settings.database, default_access_mode=neo4j.READ_ACCESS, fetch_size=fetch_size
+                database=self.settings.database,
+                default_access_mode=neo4j.READ_ACCESS,
+                fetch_size=fetch_size,
+                bookmark_manager=self.bookmarks,
             ) as session,
         ):
             result = session.run(query, dict(params or {}))

@@ -18,6 +18,7 @@ NODE_KEYS: Final[dict[str, str]] = {
     "Country": "code",
     "Source": "source_id",
     "Analysis": "analysis_id",
+    "Case": "case_id",
 }
 RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "USES",
@@ -34,6 +35,7 @@ RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "LIKELY_LINKED",
     "SAME_AS",
     "NOT_SAME_AS",
+    "IN_CASE",
 )
 ROLES: Final[tuple[str, ...]] = ("victim", "suspect", "witness", "unknown")  # most protective first
 IDENTIFIER_TYPES: Final[tuple[str, ...]] = ("phone", "imei", "account", "email", "passport", "national_id")

@@ -1,4 +1,4 @@
-"""The four input kinds: their canonical columns, and each row turned into a canonical record or a reason."""
+"""The five input kinds: their canonical columns, and each row turned into a canonical record or a reason."""
 
 from __future__ import annotations
 
@@ -58,6 +58,8 @@ KINDS: dict[str, Kind] = {
             "longitude",
             "phones",
             "accounts",
+            "sex",
+            "exploitation",
         ),
     ),
     "calls": Kind(
@@ -94,6 +96,12 @@ KINDS: dict[str, Kind] = {
             "reference",
         ),
     ),
+    "outcomes": Kind(
+        "outcomes",
+        ("case_id", "stage"),
+        ("date", "court", "date_of_birth", "nationality"),
+        ("person_id", "full_name"),
+    ),
 }
 
 ROLE_WORDS = {
@@ -122,6 +130,57 @@ GENDER_WORDS = {
     "x": "X",
     "other": "X",
     "otro": "X",
+}
+# The forms of exploitation UNODC's Global Report on Trafficking in Persons counts (other forms together).
+EXPLOITATION_WORDS = {
+    "sexual": "sexual_exploitation",
+    "sexual exploitation": "sexual_exploitation",
+    "sexual_exploitation": "sexual_exploitation",
+    "explotacion sexual": "sexual_exploitation",
+    "forced labour": "forced_labour",
+    "forced labor": "forced_labour",
+    "forced_labour": "forced_labour",
+    "labour": "forced_labour",
+    "labor": "forced_labour",
+    "trabajo forzoso": "forced_labour",
+    "trabajos forzados": "forced_labour",
+    "explotacion laboral": "forced_labour",
+    "forced criminality": "forced_criminality",
+    "forced_criminality": "forced_criminality",
+    "criminalidad forzada": "forced_criminality",
+    "other": "other",
+    "otro": "other",
+    "otra": "other",
+    "mendicidad": "other",
+    "begging": "other",
+    "matrimonio servil": "other",
+    "forced marriage": "other",
+}
+# The stages of the justice chain a person can reach in a case (docs/strategic.md).
+STAGE_WORDS = {
+    "investigation": "investigation",
+    "investigated": "investigation",
+    "investigacion": "investigation",
+    "charged": "charged",
+    "indicted": "charged",
+    "imputado": "charged",
+    "imputacion": "charged",
+    "acusado": "charged",
+    "prosecuted": "prosecuted",
+    "trial": "prosecuted",
+    "juicio": "prosecuted",
+    "enjuiciado": "prosecuted",
+    "convicted": "convicted",
+    "sentenced": "convicted",
+    "condenado": "convicted",
+    "condena": "convicted",
+    "acquitted": "acquitted",
+    "absuelto": "acquitted",
+    "dismissed": "dismissed",
+    "dropped": "dismissed",
+    "archivado": "dismissed",
+    "sobreseido": "dismissed",
+    "precluido": "dismissed",
 }
 CALL_TYPES = {
     "voice": "voice",
@@ -282,12 +341,25 @@ def _phone(ctx: Context) -> Callable[[str], Any]:
     return lambda value: normalize_phone(value, ctx.region)
 
 
+EXPLOITATION = _word(EXPLOITATION_WORDS, "exploitation")
+SEX = _word(GENDER_WORDS, "sex")
+
+
 def arrest_record(row: dict[str, str], ctx: Context) -> Record:
     kind = KINDS["arrests"]
+    person = person_record(row, ctx, "suspect")
+    sex = _opt(row, "sex", SEX)
+    if sex is not None and person["gender"] is not None and sex != person["gender"]:
+        raise BadValue(f"sex {sex} and gender {person['gender']} disagree")
+    person["gender"] = person["gender"] or sex
+    extra = extras(kind, row)
+    exploitation = _opt(row, "exploitation", EXPLOITATION)
+    if exploitation is not None:  # on the INVOLVED_IN link, with the row's other facts about the event
+        extra = {**extra, "exploitation": exploitation}
     return {
         "arrest_id": clean_text(_need(row, "arrest_id")),
         "arrest_date": normalize_date(_need(row, "arrest_date"), ctx.mapping.date_format),
-        "person": person_record(row, ctx, "suspect"),
+        "person": person,
         "charges": _opt(row, "charges", split_list) or [],
         "operation": _opt(row, "operation", clean_text),
         "agency": _opt(row, "agency", clean_text),
@@ -297,7 +369,7 @@ def arrest_record(row: dict[str, str], ctx: Context) -> Record:
         "longitude": _opt(row, "longitude", _float_in(-180, 180, "longitude")),
         "phones": [normalize_phone(p, ctx.region) for p in _opt(row, "phones", split_list) or []],
         "accounts": [normalize_account(a) for a in _opt(row, "accounts", split_list) or []],
-        "extra": extras(kind, row),
+        "extra": extra,
     }
 
 
@@ -425,11 +497,27 @@ def transfer_record(row: dict[str, str], ctx: Context) -> Record:
     }
 
 
+STAGE = _word(STAGE_WORDS, "stage")
+
+
+def outcome_record(row: dict[str, str], ctx: Context) -> Record:
+    """One stage a person reached in a case of the justice chain (``outcomes`` files)."""
+    return {
+        "case_id": clean_text(_need(row, "case_id")),
+        "stage": STAGE(_need(row, "stage")),
+        "date": _opt(row, "date", lambda v: normalize_date(v, ctx.mapping.date_format)),
+        "court": _opt(row, "court", clean_text),
+        "person": person_record(row, ctx, None),
+        "extra": extras(KINDS["outcomes"], row),
+    }
+
+
 PARSERS: dict[str, Callable[[dict[str, str], Context], Record]] = {
     "arrests": arrest_record,
     "calls": call_record,
     "identifiers": identifier_record,
     "transfers": transfer_record,
+    "outcomes": outcome_record,
 }
 
 

@@ -30,6 +30,7 @@ from graph.migrations import migrate
 from loaders.call_columns import CallColumns, CallNormaliser
 from loaders.kinds import KINDS, Context, Record, check_columns, to_record
 from loaders.mapping import Mapping, load_mapping
+from loaders.outcomes import outcome_steps
 from loaders.people import PersonResolver
 from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
@@ -310,6 +311,10 @@ class BatchWriter:
         result = ingest.write_batch(self.graph, self.source_id, steps)
         self.seen_phones.update(p.number for p in phones)
         return result
+
+    def _outcomes(self, records: list[Record]) -> ingest.BatchResult:
+        steps = outcome_steps(self.people, records, self.row_ref)
+        return ingest.write_batch(self.graph, self.source_id, steps)
 
     def _identifiers(self, records: list[Record]) -> ingest.BatchResult:
         people = self._resolve_people([r["person"] for r in records])

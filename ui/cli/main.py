@@ -20,6 +20,7 @@ from ui.cli.money import money_group
 from ui.cli.output import err_console
 from ui.cli.package import package
 from ui.cli.phones import phones_group
+from ui.cli.report import report_group
 from ui.cli.users import users
 from ui.cli.web import ui
 
@@ -40,6 +41,7 @@ cli.add_command(money_group)
 cli.add_command(phones_group)
 cli.add_command(arrests_group)
 cli.add_command(duplicates_group)
+cli.add_command(report_group)
 cli.add_command(audit_group)
 cli.add_command(users)
 cli.add_command(ui)

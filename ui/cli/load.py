@@ -1,4 +1,4 @@
-"""`hilorojo load arrests|calls|identifiers|transfers|ftm FILE`: a file into the graph with provenance."""
+"""`hilorojo load arrests|calls|identifiers|transfers|outcomes|ftm FILE`: a file into the graph."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ KIND_HELP = {
     "calls": "Load call detail records (one row per call or SMS).",
     "identifiers": "Load who uses which phone, device, account, e-mail or document.",
     "transfers": "Load financial transfers (one row per transaction).",
+    "outcomes": "Load the justice chain: the stage each person reached in each case.",
 }
 
 
@@ -90,7 +91,7 @@ def _command(kind: str) -> click.Command:
 
 @click.group("load")
 def load() -> None:
-    """Load arrests, call records, identifiers or transfers (CSV, gzip, xlsx, JSON lines).
+    """Load arrests, call records, identifiers, transfers or case outcomes (CSV, gzip, xlsx, JSON lines).
 
     Exit code 0 when every row loaded, 12 when the good rows loaded and some were rejected (the
     rejects file gives each one's line and reason), 6 when nothing was loaded."""

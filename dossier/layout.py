@@ -2,94 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable
 
-from dossier.document import SECTION_TITLES, WEEKDAYS, MoneyTotal, TargetPackage
+from dossier.blocks import DASH, Image, Section, Table, Text, number, refs, when
+from dossier.document import SECTION_TITLES, TargetPackage
 from dossier.evidence import row_ranges
-
-DASH = "—"
-
-
-@dataclass
-class Text:
-    text: str
-    style: str = "body"  # body | note | inference | warning
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-    widths: list[float] | None = None  # relative column widths
-    caption: str = ""
-
-
-@dataclass
-class Heatmap:
-    matrix: list[list[int]]
-
-
-@dataclass
-class Image:
-    png: bytes
-    caption: str
-
-
-@dataclass
-class Section:
-    title: str
-    blocks: list[Text | Table | Heatmap | Image] = field(default_factory=list)
-
-
-def when(value: Any) -> str:
-    if value is None:
-        return DASH
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def duration(seconds: int) -> str:
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}"
-
-
-def amount(value: Decimal, currency: str) -> str:
-    return f"{value:,} {currency}"
-
-
-def refs(items: list[str]) -> str:
-    return ", ".join(items) if items else DASH
-
-
-def number(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return DASH if value is None else str(value)
-
-
-def _money_cells(money: list[MoneyTotal]) -> str:
-    parts = [
-        f"{'paid' if m.direction == 'out' else 'received'} {amount(m.total, m.currency)} ({m.transfers})"
-        for m in money
-    ]
-    return "; ".join(parts) if parts else DASH
+from dossier.layout_activity import arrests_section, associates_section, money_section, phones_section
 
 
 def sections(pkg: TargetPackage) -> list[Section]:
     """Every section of the package, in order, with the titles of ``SECTION_TITLES``."""
-    t = dict(enumerate(SECTION_TITLES))
+    return [build(title, pkg) for build, title in zip(SECTION_BUILDERS, SECTION_TITLES, strict=True)]
+
+
+def _cover(title: str, pkg: TargetPackage) -> Section:
+    """The cover: subject, dates, analysis run, handling, the victims notice."""
     c = pkg.cover
     cover = Section(
-        t[0],
+        title,
         [
             Table(
                 ["", ""],
@@ -117,10 +47,14 @@ def sections(pkg: TargetPackage) -> list[Section]:
             ),
         ],
     )
+    return cover
 
+
+def _identity(title: str, pkg: TargetPackage) -> Section:
+    """Who the subject is: name, aliases, birth, nationality, roles, and every identifier."""
     i = pkg.identity
     identity = Section(
-        t[1],
+        title,
         [
             Table(
                 ["", ""],
@@ -153,9 +87,13 @@ def sections(pkg: TargetPackage) -> list[Section]:
             ),
         ],
     )
+    return identity
 
+
+def _position(title: str, pkg: TargetPackage) -> Section:
+    """The subject's place in the network: measures, key-player rank, community (inferences)."""
     p = pkg.position
-    position = Section(t[2], [Text(p.note, "inference" if p.analysed else "note")])
+    position = Section(title, [Text(p.note, "inference" if p.analysed else "note")])
     if p.analysed:
         position.blocks.append(
             Table(
@@ -188,204 +126,14 @@ def sections(pkg: TargetPackage) -> list[Section]:
             )
     if p.removal_effect:
         position.blocks.append(Text(p.removal_effect, "inference"))
+    return position
 
-    associates = Section(
-        t[3],
-        [
-            Table(
-                [
-                    "Associate",
-                    "Calls",
-                    "Call time",
-                    "First / last call",
-                    "Money",
-                    "Co-arrests",
-                    "Shared identifiers",
-                    "Evidence",
-                ],
-                [
-                    [
-                        a.person.label,
-                        str(a.calls),
-                        duration(a.call_duration_s) if a.calls else DASH,
-                        f"{when(a.first_call)} / {when(a.last_call)}" if a.calls else DASH,
-                        _money_cells(a.money),
-                        str(a.co_arrests),
-                        ", ".join(a.shared_identifiers) or DASH,
-                        refs(a.evidence),
-                    ]
-                    for a in pkg.associates
-                ]
-                or [["no associates recorded", "", "", "", "", "", "", ""]],
-                widths=[1.6, 0.6, 0.8, 2, 2, 0.7, 1.5, 0.8],
-                caption="Non-victims linked to the subject, most links first (calls + transfers + "
-                "arrests together + shared identifiers).",
-            ),
-        ],
-    )
-    if pkg.linked_victims:
-        associates.blocks.append(
-            Table(
-                ["Victim", "Calls", "Call time", "Money", "Arrests together", "Evidence"],
-                [
-                    [
-                        a.person.label,
-                        str(a.calls),
-                        duration(a.call_duration_s) if a.calls else DASH,
-                        _money_cells(a.money),
-                        str(a.co_arrests),
-                        refs(a.evidence),
-                    ]
-                    for a in pkg.linked_victims
-                ],
-                widths=[1.4, 0.6, 0.8, 2.4, 0.9, 0.8],
-                caption="Victims linked to the subject (not ranked).",
-            )
-        )
 
-    ph = pkg.phones
-    phones = Section(
-        t[4],
-        [
-            Table(
-                ["Number", "Calls", "Out", "In", "Call time", "First", "Last", "Handsets", "Evidence"],
-                [
-                    [
-                        x.number,
-                        str(x.calls),
-                        str(x.outgoing),
-                        str(x.incoming),
-                        duration(x.duration_s),
-                        when(x.first),
-                        when(x.last),
-                        ", ".join(x.devices) or DASH,
-                        refs(x.evidence),
-                    ]
-                    for x in ph.phones
-                ]
-                or [["no phone recorded", "", "", "", "", "", "", "", ""]],
-                widths=[1.5, 0.5, 0.5, 0.5, 0.8, 1.5, 1.5, 1.5, 0.7],
-                caption="The subject's phones.",
-            ),
-            Table(
-                [
-                    "Contact number",
-                    "Used by",
-                    "From",
-                    "Calls",
-                    "Out",
-                    "Call time",
-                    "First / last",
-                    "Evidence",
-                ],
-                [
-                    [
-                        x.number,
-                        ", ".join(x.users) or "(unknown)",
-                        x.via,
-                        str(x.calls),
-                        str(x.outgoing),
-                        duration(x.duration_s),
-                        f"{when(x.first)} / {when(x.last)}",
-                        refs(x.evidence),
-                    ]
-                    for x in ph.contacts
-                ]
-                or [["no calls recorded", "", "", "", "", "", "", ""]],
-                widths=[1.5, 1.5, 1.4, 0.5, 0.5, 0.8, 2.2, 0.7],
-                caption="Numbers in contact with the subject's phones.",
-            ),
-            Text("Calls by weekday and hour (each call at its recorded local time).", "note"),
-            Heatmap(ph.heatmap),
-        ],
-    )
-    for flag in ph.flags:
-        phones.blocks.append(Text(f"Inference ({flag.kind}): {flag.text}", "inference"))
-    phones.blocks.append(Text(ph.note, "note"))
-
-    mo = pkg.money
-    money = Section(
-        t[5],
-        [
-            Table(
-                ["Direction", "Currency", "Transfers", "Total"],
-                [
-                    [
-                        "paid out" if m.direction == "out" else "received",
-                        m.currency,
-                        str(m.transfers),
-                        amount(m.total, m.currency),
-                    ]
-                    for m in mo.totals
-                ]
-                or [["no transfers recorded", "", "", ""]],
-                widths=[1, 1, 1, 2],
-                caption="Totals with other people's accounts (exact sums of the recorded amounts).",
-            ),
-            Table(
-                [
-                    "Account",
-                    "Direction",
-                    "Counterparty",
-                    "Holder",
-                    "Transfers",
-                    "Total",
-                    "First / last",
-                    "Evidence",
-                ],
-                [
-                    [
-                        f.account,
-                        "out" if f.direction == "out" else "in",
-                        f.counterparty,
-                        f.counterparty_holder,
-                        str(f.transfers),
-                        amount(f.total, f.currency),
-                        f"{when(f.first)} / {when(f.last)}",
-                        refs(f.evidence),
-                    ]
-                    for f in mo.flows
-                ]
-                or [["", "", "no transfers recorded", "", "", "", "", ""]],
-                widths=[1.3, 0.6, 1.3, 1.4, 0.7, 1.3, 2.2, 0.7],
-                caption="By counterparty and currency.",
-            ),
-        ],
-    )
-    for trail in mo.trails:
-        money.blocks.append(Text(trail, "body"))
-    for flag in mo.flags:
-        money.blocks.append(Text(f"Inference ({flag.kind}): {flag.text}", "inference"))
-    money.blocks.append(Text(mo.note, "note"))
-
-    arrests = Section(
-        t[6],
-        [
-            Table(
-                ["Date", "Arrest", "Operation", "Place", "Agency", "Role", "Charges", "With", "Evidence"],
-                [
-                    [
-                        when(a.date),
-                        a.arrest_id,
-                        f"{a.operation} ({a.operation_arrests} arrests)" if a.operation else DASH,
-                        a.place or DASH,
-                        a.agency or DASH,
-                        a.role or DASH,
-                        ", ".join(a.charges) or DASH,
-                        ", ".join(a.with_people) or DASH,
-                        refs(a.evidence),
-                    ]
-                    for a in pkg.arrests
-                ]
-                or [["", "no arrest recorded", "", "", "", "", "", "", ""]],
-                widths=[0.9, 0.9, 1.4, 1.2, 0.9, 0.7, 1.3, 1.8, 0.7],
-            ),
-        ],
-    )
-
+def _picture(title: str, pkg: TargetPackage) -> Section:
+    """The ego-network picture."""
     net = pkg.network
     picture = Section(
-        t[7],
+        title,
         [
             Image(
                 pkg.picture_png,
@@ -396,9 +144,13 @@ def sections(pkg: TargetPackage) -> list[Section]:
             ),
         ],
     )
+    return picture
 
+
+def _likely_links(title: str, pkg: TargetPackage) -> Section:
+    """Links the analysis predicts: leads to check, labelled as inference."""
     likely = Section(
-        t[8],
+        title,
         [
             Text(
                 "INFERENCE, NOT EVIDENCE: links predicted by the network analysis from the structure of the "
@@ -413,9 +165,13 @@ def sections(pkg: TargetPackage) -> list[Section]:
             ),
         ],
     )
+    return likely
 
+
+def _evidence(title: str, pkg: TargetPackage) -> Section:
+    """Each fact traced to its source file, load and rows."""
     evidence = Section(
-        t[9],
+        title,
         [
             Table(
                 ["Ref", "Section", "Fact", "Source file", "Load", "Rows"],
@@ -435,15 +191,19 @@ def sections(pkg: TargetPackage) -> list[Section]:
             ),
         ],
     )
-    return [cover, identity, position, associates, phones, money, arrests, picture, likely, evidence]
+    return evidence
 
 
-def heat_colour(value: int, peak: int) -> tuple[int, int, int]:
-    """White to dark red, by share of the busiest cell."""
-    if peak <= 0 or value <= 0:
-        return (255, 255, 255)
-    share = value / peak
-    return (int(255 - 75 * share), int(235 - 200 * share), int(225 - 190 * share))
-
-
-WEEKDAY_LABELS = WEEKDAYS
+# One builder per entry of SECTION_TITLES, in the same order.
+SECTION_BUILDERS: tuple[Callable[[str, TargetPackage], Section], ...] = (
+    _cover,
+    _identity,
+    _position,
+    associates_section,
+    phones_section,
+    money_section,
+    arrests_section,
+    _picture,
+    _likely_links,
+    _evidence,
+)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from dossier.blocks import WEEKDAY_LABELS, Heatmap, Image, Table, Text, heat_colour
 from dossier.document import TargetPackage
-from dossier.layout import WEEKDAY_LABELS, Heatmap, Image, Table, Text, heat_colour, sections
+from dossier.layout import sections
 
 CSS = """
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #1d1d1d; margin: 0 auto;

@@ -20,8 +20,9 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
 
+from dossier.blocks import WEEKDAY_LABELS, Heatmap, Image, Table, Text, heat_colour
 from dossier.document import TargetPackage
-from dossier.layout import WEEKDAY_LABELS, Heatmap, Image, Table, Text, heat_colour, sections
+from dossier.layout import sections
 
 FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 RED = colors.HexColor("#8b1a1a")

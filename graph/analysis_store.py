@@ -49,7 +49,7 @@ CREATE_ANALYSIS: Final = """
 CREATE (a:Analysis {analysis_id: $analysis_id, status: 'writing'})
 SET a.layers = $layers, a.since = $since, a.until = $until, a.parameters = $parameters,
     a.run_at = datetime($run_at), a.nodes = $nodes, a.edges = $edges,
-    a.modularity = $modularity, a.link_auc = $link_auc
+    a.modularity = $modularity, a.link_auc = $link_auc, a.engine = $engine
 """
 SET_PERSON_RESULTS: Final = """
 UNWIND $rows AS r
@@ -82,7 +82,7 @@ LATEST_ANALYSIS: Final = """
 MATCH (a:Analysis) WHERE coalesce(a.status, 'complete') = 'complete'
 RETURN a.analysis_id AS analysis_id, a.layers AS layers, a.since AS since, a.until AS until,
        a.parameters AS parameters, a.run_at AS run_at, a.nodes AS nodes, a.edges AS edges,
-       a.modularity AS modularity, a.link_auc AS link_auc
+       a.modularity AS modularity, a.link_auc AS link_auc, coalesce(a.engine, 'in-process') AS engine
 ORDER BY a.run_at DESC LIMIT 1
 """
 RANKING: Final = """
@@ -148,7 +148,8 @@ def save_analysis(
             raise InputError(
                 f"unknown person measure {sorted(bad)[0]!r}", "see graph.analysis_store.PERSON_MEASURES"
             )
-    graph.write(CREATE_ANALYSIS, dict(analysis))
+    # engine: which computed it, 'in-process' (analytics/) or 'gds' (Graph Data Science in the server)
+    graph.write(CREATE_ANALYSIS, {"engine": "in-process", **analysis})
     # Batches touch disjoint Person nodes: two transactions at a time keep both server cores busy.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hilorojo-write-back") as pool:
         for _ in pool.map(

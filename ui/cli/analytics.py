@@ -9,8 +9,8 @@ from typing import Any
 import click
 import numpy as np
 
+from analytics.pipeline import ENGINES, analyze_in_database, choose_engine, latest_disruption
 from analytics.pipeline import analyze as run_analysis
-from analytics.pipeline import latest_disruption
 from analytics.ranking import stored_ranking
 from graph import analysis_store
 from graph.connection import get_graph
@@ -64,6 +64,14 @@ def _date(value: str | None, option: str) -> date | None:
     help="Exact betweenness and closeness up to this many people, estimated from pivots above "
     "(default: exact while people x links <= 150 million).",
 )
+@click.option(
+    "--engine",
+    default="auto",
+    show_default=True,
+    type=click.Choice(ENGINES),
+    help="Where to compute: Graph Data Science in the server when it has it (auto), or always here "
+    "(in-process); the output says which ran.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def analyze(
     layers: str,
@@ -77,11 +85,38 @@ def analyze(
     k: int,
     group_by: str,
     exact_up_to: int | None,
+    engine: str,
     as_json: bool,
 ) -> None:
     """Compute centrality, brokerage, communities, key players and hidden links; write them back."""
+    graph = get_graph()
+    chosen = choose_engine(graph, engine)
+    summary: dict[str, Any]
+    if chosen.name == "gds":
+        done = analyze_in_database(
+            graph,
+            chosen,
+            layers,
+            _date(since, "--since"),
+            _date(until, "--until"),
+            weighted,
+            resolution,
+            seed,
+            exact_up_to=exact_up_to,
+        )
+        summary = {
+            "analysis_id": done.analysis_id,
+            "engine": chosen.describe(),
+            "nodes": done.nodes,
+            "edges": done.edges,
+            "modularity": done.modularity,
+            "likely_links": done.links,
+            "timings_s": done.timings,
+        }
+        _print_summary(summary, as_json)
+        return
     result = run_analysis(
-        get_graph(),
+        graph,
         layers,
         _date(since, "--since"),
         _date(until, "--until"),
@@ -93,9 +128,11 @@ def analyze(
         group_by,
         exact_up_to=exact_up_to,
         cell_resolution=cell_resolution,
+        engine=chosen.describe(),
     )
     summary = {
         "analysis_id": result.analysis_id,
+        "engine": chosen.describe(),
         "layers": list(result.network.layers),
         "since": since,
         "until": until,
@@ -113,6 +150,10 @@ def analyze(
     }
     for warning in result.warnings:
         err_console.print(f"warning: {warning}", markup=False)
+    _print_summary(summary, as_json)
+
+
+def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return

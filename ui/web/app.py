@@ -78,6 +78,7 @@ navigation = st.navigation(
             _page("communities.py", "Communities", ":material/groups:"),
             _page("money.py", "Money", ":material/payments:"),
             _page("phones.py", "Phones", ":material/call:"),
+            _page("strategic.py", "Strategic", ":material/insights:"),
         ],
         "Data": _data_pages(),
     },

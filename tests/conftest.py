@@ -7,12 +7,14 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph import local_server
+from graph import connection, local_server
 from graph.connection import Graph, get_graph, reset_graph
 from graph.migrations import migrate
 from graph.settings import Settings, load_settings
@@ -57,6 +59,74 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
         local_server.stop(settings)
         os.environ.clear()
         os.environ.update(saved)
+
+
+@dataclass(frozen=True)
+class SpareServer:
+    """A second local server with a small store of its own, started once by the real `hilorojo db start`."""
+
+    settings: Settings
+    env: dict[str, str]
+    started: str  # what `db start` printed
+
+
+@pytest.fixture(scope="session")
+def spare_server(tmp_path_factory: pytest.TempPathFactory, graph: Graph) -> Iterator[SpareServer]:
+    """A server that tests may stop, start, back up and restore: its store holds only their own data, so
+    a restart or a backup does not pay for every earlier test's transaction logs, and the session's
+    server keeps running (and answering) meanwhile."""
+    env = server_env(tmp_path_factory.mktemp("spare-home"), free_port()) | {
+        "HILOROJO_HEAP": "1g",
+        "HILOROJO_PAGECACHE": "128m",
+    }
+    started = run_cli(["db", "start"], env)
+    if started.returncode != 0:
+        raise RuntimeError(f"the spare server did not start: {started.stderr}")
+    settings = settings_from(env)
+    try:
+        spare = Graph(settings)
+        migrate(spare)
+        spare.close()
+        yield SpareServer(settings, env, started.stdout)
+    finally:
+        local_server.stop(settings)
+
+
+def settings_from(env: dict[str, str]) -> Settings:
+    """The settings a process started with exactly ``env`` reads."""
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        return load_settings(env_file=None)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def process_graph(settings: Settings, env: dict[str, str]) -> Iterator[Graph]:
+    """Make ``env``'s database the process's own for a while (what pages reach through ``get_graph``
+    and the environment), then give the session's environment and graph back, the latter unclosed."""
+    saved_graph, saved_env = connection._graph, dict(os.environ)
+    connection._graph = None
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield get_graph(settings)
+    finally:
+        reset_graph()
+        os.environ.clear()
+        os.environ.update(saved_env)
+        connection._graph = saved_graph
+
+
+@pytest.fixture
+def spare_graph(spare_server: SpareServer) -> Iterator[Graph]:
+    """The spare server's database, emptied, as the process's graph for the test's length."""
+    with process_graph(spare_server.settings, spare_server.env) as spare:
+        spare.run_in_batches(CLEAR_QUERY)
+        yield spare
 
 
 @pytest.fixture(scope="session")

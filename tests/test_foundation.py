@@ -14,7 +14,7 @@ from graph.connection import Graph
 from graph.errors import ConfigError
 from graph.migrations import available, migrate
 from graph.settings import Settings, load_settings
-from tests.conftest import ROOT, free_port, run_cli, server_env
+from tests.conftest import ROOT, SpareServer, free_port, run_cli, server_env
 
 CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n"
 INDEXES = "SHOW INDEXES YIELD name RETURN count(*) AS n"
@@ -139,39 +139,28 @@ def test_local_conf_listens_on_loopback_with_auth(neo4j_settings: Settings) -> N
     assert "dbms.usage_report.enabled=false" in conf
 
 
-def test_second_instance_side_by_side_and_data_survives_restart(tmp_path: Path, graph: Graph) -> None:
+def test_second_instance_side_by_side_and_data_survives_restart(
+    spare_server: SpareServer, graph: Graph
+) -> None:
     """A second home on a second port runs beside the session's server; its data survives stop/start."""
-    env = server_env(tmp_path / "second", free_port()) | {"HILOROJO_HEAP": "1g", "HILOROJO_PAGECACHE": "128m"}
+    env = spare_server.env
+    assert "listening on" in spare_server.started
+    graph.verify()  # the first server still answers
+    second = Graph(spare_server.settings)
+    second.write("MERGE (:Person {person_id: 'survivor', name: 'Ana'})")
+    second.close()
     try:
-        proc = run_cli(["db", "start"], env)
-        assert proc.returncode == 0, proc.stderr
-        assert "listening on" in proc.stdout
-        graph.verify()  # the first server still answers
-        second = Graph(_settings(env))
-        second.write("CREATE (:Person {person_id: 'survivor', name: 'Ana'})")
-        second.close()
         assert run_cli(["db", "stop"], env).returncode == 0
+        assert not (spare_server.settings.home / "neo4j.pid").exists()
         down = run_cli(["db", "status"], env)
         assert down.returncode == 3
+    finally:
         assert run_cli(["db", "start"], env).returncode == 0
-        again = Graph(_settings(env))
-        rows = again.read("MATCH (p:Person {person_id: 'survivor'}) RETURN p.name AS name")
-        again.close()
-        assert rows == [{"name": "Ana"}]
-    finally:
-        run_cli(["db", "stop"], env)
-    assert not (tmp_path / "second" / "neo4j.pid").exists()
-
-
-def _settings(env: dict[str, str]) -> Settings:
-    saved = dict(os.environ)
-    try:
-        os.environ.clear()
-        os.environ.update(env)
-        return load_settings(env_file=None)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    again = Graph(spare_server.settings)
+    rows = again.read("MATCH (p:Person {person_id: 'survivor'}) RETURN p.name AS name")
+    again.write("MATCH (p:Person {person_id: 'survivor'}) DETACH DELETE p")
+    again.close()
+    assert rows == [{"name": "Ana"}]
 
 
 def test_compose_file_matches_app_settings() -> None:

@@ -22,10 +22,9 @@ from analytics.pipeline import analyze
 from graph import analysis_store, backup, local_server
 from graph.connection import Graph
 from graph.errors import DatabaseUnavailable, InputError
-from graph.settings import Settings
 from graph.status import half_loaded
 from loaders.pipeline import load_file
-from tests.conftest import ROOT, run_cli, server_env
+from tests.conftest import ROOT, SpareServer, run_cli
 from tests.test_concurrency import NUMBERS, state, subscribers_file
 from tests.test_load_arrests import snapshot
 from tests.test_reliability import COUNT_CALLS, calls_file, graph_state
@@ -51,22 +50,22 @@ def spoiled_copy(archive: Path, out: Path) -> Path:
 
 
 def test_backup_round_trip_and_a_damaged_backup(
-    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+    spare_graph: Graph, spare_server: SpareServer, tmp_path: Path
 ) -> None:
-    load_file(empty_graph, "arrests", FIXTURES / "arrests.csv", region="CO", progress=False)
-    before = snapshot(empty_graph)
-    env = server_env(neo4j_settings.home, neo4j_settings.port)
+    db, env = spare_graph, spare_server.env
+    load_file(db, "arrests", FIXTURES / "arrests.csv", region="CO", progress=False)
+    before = snapshot(db)
     archive = tmp_path / "backup.tar.gz"
     out = run_cli(["db", "backup", str(archive)], env)
     assert out.returncode == 0, out.stderr
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     # the server runs again after the copy, and the data is what it was
-    assert snapshot(empty_graph) == before
-    empty_graph.write("MATCH (p:Person) DETACH DELETE p")
-    assert snapshot(empty_graph) != before
+    assert snapshot(db) == before
+    db.write("MATCH (p:Person) DETACH DELETE p")
+    assert snapshot(db) != before
     out = run_cli(["db", "restore", str(archive), "--yes"], env)
     assert out.returncode == 0, out.stderr
-    assert snapshot(empty_graph) == before
+    assert snapshot(db) == before
     # one byte changed in one stored file: refused before anything is touched, in one line
     damaged = spoiled_copy(archive, tmp_path / "damaged.tar.gz")
     with pytest.raises(InputError, match="does not match its checksum"):
@@ -74,20 +73,21 @@ def test_backup_round_trip_and_a_damaged_backup(
     out = run_cli(["db", "restore", str(damaged), "--yes"], env)
     assert out.returncode == 6 and "does not match its checksum" in out.stderr
     assert "Traceback" not in out.stderr
-    assert snapshot(empty_graph) == before
+    assert snapshot(db) == before
     # a second backup to the same path is refused rather than overwriting
     out = run_cli(["db", "backup", str(archive)], env)
     assert out.returncode == 6 and "already exists" in out.stderr
 
 
 def test_an_outage_is_one_line_and_everything_recovers(
-    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+    spare_graph: Graph, spare_server: SpareServer, tmp_path: Path
 ) -> None:
+    db, settings = spare_graph, spare_server.settings
     path = calls_file(tmp_path / "calls.csv")
-    env = {**server_env(neo4j_settings.home, neo4j_settings.port), "HILOROJO_RETRY_S": str(RETRY_S)}
-    load_file(empty_graph, "calls", path, progress=False)
-    clean = graph_state(empty_graph)
-    empty_graph.run_in_batches("MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS")
+    env = {**spare_server.env, "HILOROJO_RETRY_S": str(RETRY_S)}
+    load_file(db, "calls", path, progress=False)
+    clean = graph_state(db)
+    db.run_in_batches("MATCH (n) WHERE NOT n:Migration CALL (n) { DETACH DELETE n } IN TRANSACTIONS")
     # the server stops in the middle of a load: the load ends with one line and exit code 3
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.cli.main", "load", "calls", str(path)],
@@ -98,9 +98,9 @@ def test_an_outage_is_one_line_and_everything_recovers(
         text=True,
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and int((empty_graph.read_one(COUNT_CALLS) or {"n": 0})["n"]) < 10_000:
+    while time.monotonic() < deadline and int((db.read_one(COUNT_CALLS) or {"n": 0})["n"]) < 10_000:
         time.sleep(0.02)
-    local_server.stop(neo4j_settings)
+    local_server.stop(settings)
     _, err = proc.communicate(timeout=180)
     try:
         assert proc.returncode == 3, err
@@ -111,15 +111,15 @@ def test_an_outage_is_one_line_and_everything_recovers(
         at = AppTest.from_file(str(OVERVIEW), default_timeout=60).run()
         assert not at.exception and [e.value for e in at.error][0].startswith("cannot reach Neo4j at")
     finally:
-        local_server.start(neo4j_settings)
+        local_server.start(settings)
     st.cache_data.clear()
     at = AppTest.from_file(str(OVERVIEW), default_timeout=60).run()
     assert not at.exception and not at.error and at.metric
     # committed batches were kept, the file is marked half-loaded, and the rerun completes it
     out = run_cli(["db", "status"], env)
     assert "calls.csv (calls) is half-loaded" in out.stdout
-    load_file(empty_graph, "calls", path, progress=False)
-    assert graph_state(empty_graph) == clean
+    load_file(db, "calls", path, progress=False)
+    assert graph_state(db) == clean
 
 
 class OutageAfterPeopleWritten(Graph):
@@ -134,35 +134,35 @@ class OutageAfterPeopleWritten(Graph):
 
 
 def test_an_outage_while_analyze_writes_is_one_line_and_the_rerun_repairs_it(
-    empty_graph: Graph, neo4j_settings: Settings, tmp_path: Path
+    spare_graph: Graph, spare_server: SpareServer, tmp_path: Path
 ) -> None:
-    load_file(empty_graph, "identifiers", subscribers_file(tmp_path / "subscribers.csv"), progress=False)
-    load_file(empty_graph, "calls", calls_file(tmp_path / "calls.csv"), progress=False)
-    first = analyze(empty_graph, layers="calls")
-    analysed = state(empty_graph)
-    people = len(analysis_store.ranking(empty_graph, first.analysis_id, "degree", 10_000))
+    db, settings = spare_graph, spare_server.settings
+    load_file(db, "identifiers", subscribers_file(tmp_path / "subscribers.csv"), progress=False)
+    load_file(db, "calls", calls_file(tmp_path / "calls.csv"), progress=False)
+    first = analyze(db, layers="calls")
+    analysed = state(db)
+    people = len(analysis_store.ranking(db, first.analysis_id, "degree", 10_000))
     assert people == NUMBERS
 
-    cut = OutageAfterPeopleWritten(dataclasses.replace(neo4j_settings, retry_s=RETRY_S))
+    cut = OutageAfterPeopleWritten(dataclasses.replace(settings, retry_s=RETRY_S))
     try:
         with pytest.raises(DatabaseUnavailable) as info:
             analyze(cut, layers="calls")
         assert str(info.value).startswith("cannot reach Neo4j at") and "\n" not in str(info.value)
     finally:
         cut.close()
-        local_server.start(neo4j_settings)
+        local_server.start(settings)
     # the cut analysis is never the one read, and everyone says the results are partial
-    assert analysis_store.latest_analysis(empty_graph)["analysis_id"] == first.analysis_id
-    warning = half_loaded(empty_graph)
+    assert analysis_store.latest_analysis(db)["analysis_id"] == first.analysis_id
+    warning = half_loaded(db)
     assert len(warning) == 1 and "has not written all its results" in warning[0]
-    env = server_env(neo4j_settings.home, neo4j_settings.port)
-    out = run_cli(["db", "status"], env)
+    out = run_cli(["db", "status"], spare_server.env)
     assert out.returncode == 0 and "has not written all its results" in out.stdout
     st.cache_data.clear()
     at = AppTest.from_file(str(OVERVIEW), default_timeout=60).run()
     assert not at.exception and any("has not written all its results" in w.value for w in at.warning)
     # the next analysis completes, removes the cut one, and leaves what an analysis without outage left
-    analyze(empty_graph, layers="calls")
-    assert half_loaded(empty_graph) == []
-    assert empty_graph.read_one("MATCH (a:Analysis) RETURN count(a) AS n") == {"n": 1}
-    assert state(empty_graph) == analysed
+    analyze(db, layers="calls")
+    assert half_loaded(db) == []
+    assert db.read_one("MATCH (a:Analysis) RETURN count(a) AS n") == {"n": 1}
+    assert state(db) == analysed

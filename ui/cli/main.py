@@ -2,49 +2,60 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
 import click
 
 from graph.errors import HiloRojoError
-from ui.cli.analytics import register as register_analytics
-from ui.cli.arrests import arrests_group
-from ui.cli.audit import audit_group
-from ui.cli.db import db
-from ui.cli.demo import demo
-from ui.cli.duplicates import duplicates_group
-from ui.cli.export import export
-from ui.cli.load import load
-from ui.cli.money import money_group
 from ui.cli.output import err_console
-from ui.cli.package import package
-from ui.cli.phones import phones_group
-from ui.cli.report import report_group
-from ui.cli.users import users
-from ui.cli.web import ui
+
+# Each command and the module attribute that defines it: a command's module (and what it imports, such
+# as the analytics' numerical libraries) is imported only when that command runs or help lists it.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("ui.cli.db", "db"),
+    "demo": ("ui.cli.demo", "demo"),
+    "load": ("ui.cli.load", "load"),
+    "analyze": ("ui.cli.analytics", "analyze"),
+    "brokers": ("ui.cli.analytics", "brokers"),
+    "communities": ("ui.cli.analytics", "communities_cmd"),
+    "keyplayers": ("ui.cli.analytics", "keyplayers_cmd"),
+    "links": ("ui.cli.analytics", "links"),
+    "path": ("ui.cli.analytics", "path"),
+    "package": ("ui.cli.package", "package"),
+    "export": ("ui.cli.export", "export"),
+    "money": ("ui.cli.money", "money_group"),
+    "phones": ("ui.cli.phones", "phones_group"),
+    "arrests": ("ui.cli.arrests", "arrests_group"),
+    "duplicates": ("ui.cli.duplicates", "duplicates_group"),
+    "report": ("ui.cli.report", "report_group"),
+    "audit": ("ui.cli.audit", "audit_group"),
+    "users": ("ui.cli.users", "users"),
+    "ui": ("ui.cli.web", "ui"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported from :data:`COMMANDS` when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module}.{attribute} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option("0.1.0", prog_name="hilorojo")
 def cli() -> None:
     """Hilo Rojo: link analysis of criminal networks on Neo4j."""
-
-
-cli.add_command(db)
-cli.add_command(demo)
-cli.add_command(load)
-register_analytics(cli)
-cli.add_command(package)
-cli.add_command(export)
-cli.add_command(money_group)
-cli.add_command(phones_group)
-cli.add_command(arrests_group)
-cli.add_command(duplicates_group)
-cli.add_command(report_group)
-cli.add_command(audit_group)
-cli.add_command(users)
-cli.add_command(ui)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Victims shielded: a view of the graph whose answers never carry a victim's name or identifiers."""
+"""Victims and children shielded: a view of the graph whose answers never carry their names or identifiers."""
 
 from __future__ import annotations
 
@@ -9,26 +9,37 @@ from typing import Any, Final
 
 import neo4j.graph as ng
 
-# Every victim with what identifies them: names, birth date, and the phones, handsets, accounts,
-# documents and e-mail addresses that no one but victims uses or holds.
+# Every victim and every child (under 18 at an arrest they were part of) with what identifies them:
+# names, birth date, and the phones, handsets, accounts, documents and e-mail addresses that no one
+# else but victims uses or holds.
 PROTECTED_QUERY: Final = """
-MATCH (v:Person {role: 'victim'})
+CALL () {
+  MATCH (v:Person {role: 'victim'}) RETURN v
+  UNION
+  MATCH (v:Person)-[:INVOLVED_IN]->(a:Arrest)
+  WHERE a.arrest_date < v.date_of_birth + duration({years: 18})
+  RETURN v
+}
 OPTIONAL MATCH (v)-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]->(i)
 WHERE NOT EXISTS {
   MATCH (i)<-[:USES|HOLDS|HAS_DOCUMENT|HAS_EMAIL]-(other:Person)
-  WHERE coalesce(other.role, 'unknown') <> 'victim'
+  WHERE other <> v AND coalesce(other.role, 'unknown') <> 'victim'
 }
 WITH v, collect(DISTINCT coalesce(i.number, i.imei, i.account_id, i.doc_id, i.address)) AS keys,
      collect(DISTINCT i.digits) AS digits
 RETURN v.person_id AS person_id, v.name AS name, coalesce(v.aliases, []) AS aliases,
-       toString(v.date_of_birth) AS date_of_birth, keys + digits AS identifiers
+       toString(v.date_of_birth) AS date_of_birth, keys + digits AS identifiers, v.role = 'victim' AS victim
 """
 VICTIM: Final = "Victim (protected)"
+MINOR: Final = "Minor (protected)"
 HIDDEN: Final = "(protected)"
-# Properties of a victim's own record that are blanked (the rest, e.g. role and nationality, stay).
+# Properties of a victim's or a child's own record that are blanked (the rest, e.g. role and
+# nationality, stay).
 VICTIM_PROPERTIES: Final = ("name", "aliases", "aliases_text", "name_key", "date_of_birth", "gender")
 # How long the protected strings are reused before they are read again (new loads add victims).
 REFRESH_S: Final = 30.0
+# Prefixes a child's person_id among the protected strings: no text read from the graph starts with it.
+CHILD_MARK: Final = "\x00child:"
 
 
 class Protected:
@@ -47,9 +58,12 @@ class Protected:
             if time.monotonic() - self._read_at >= REFRESH_S:
                 found: dict[str, str] = {}
                 for row in self._read(PROTECTED_QUERY):
+                    label = VICTIM if row["victim"] else MINOR
+                    if not row["victim"]:  # a child not recorded as a victim: their record is blanked too
+                        found[CHILD_MARK + str(row["person_id"])] = MINOR
                     for text in (row["name"], *row["aliases"]):
                         if text:
-                            found[str(text)] = VICTIM
+                            found[str(text)] = label
                     for text in (row["date_of_birth"], *row["identifiers"]):
                         if text:
                             found[str(text)] = HIDDEN
@@ -67,10 +81,11 @@ def shield(value: Any, strings: Mapping[str, str]) -> Any:
         return _within(value, strings) if ", " in value else value
     if isinstance(value, Mapping):
         out = {k: shield(v, strings) for k, v in value.items()}
-        if out.get("role") == "victim":
+        child = isinstance(value.get("person_id"), str) and CHILD_MARK + value["person_id"] in strings
+        if out.get("role") == "victim" or child:
             for key in VICTIM_PROPERTIES:
                 if out.get(key) not in (None, "", []):
-                    out[key] = VICTIM if key == "name" else HIDDEN
+                    out[key] = (MINOR if child else VICTIM) if key == "name" else HIDDEN
         return out
     if isinstance(value, list):
         return [shield(v, strings) for v in value]

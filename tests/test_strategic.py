@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from analytics.strategic import age_group, crimes_of, strategic_report, suppress
 from graph import strategic
 from graph.connection import Graph
+from graph.protected import HIDDEN, MINOR, VICTIM, Protected, shield
 from graph.settings import Settings
 from loaders.pipeline import load_file
 from tests.conftest import run_cli, server_env
@@ -260,3 +261,26 @@ def test_cli_formats(loaded: Graph, neo4j_settings: Settings, tmp_path: Path) ->
     assert proc.returncode != 0 and "2" in proc.stderr
     proc = run_cli(["report", "strategic", "--since", "2024-05-01", "--until", "2024-01-01"], env)
     assert proc.returncode != 0 and proc.stderr.count("\n") == 1 and "before" in proc.stderr
+
+
+def test_children_are_shielded_like_victims(loaded: Graph, tmp_path: Path) -> None:
+    # P7 is 14 at A5 and recorded as a suspect: below analyst, no one sees his name or birth date
+    path = tmp_path / "minor.csv"
+    path.write_text(
+        HEADER + "country,exploitation,gender\nA5,2024-05-01,Nino Mandado,P7,2010-01-01,M,CO,suspect,hurto,"
+        "Tapachula,MX,,\n",
+        encoding="utf-8",
+    )
+    load_file(loaded, "arrests", path, progress=False)
+    strings = Protected(loaded.read).strings()
+    assert strings["Nino Mandado"] == MINOR and strings["Ana Víctima"] == VICTIM
+    assert strings["2010-01-01"] == HIDDEN
+    child = shield(loaded.read_one("MATCH (p:Person {person_id: 'P7'}) RETURN p"), strings)["p"]
+    assert (child["name"], child["date_of_birth"], child["name_key"], child["role"]) == (
+        MINOR,
+        HIDDEN,
+        HIDDEN,
+        "suspect",
+    )
+    adult = shield(loaded.read_one("MATCH (p:Person {person_id: 'P1'}) RETURN p"), strings)["p"]
+    assert adult["name"] == "Pedro Uno" and str(adult["date_of_birth"]) == "1980-05-01"

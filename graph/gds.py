@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -110,8 +111,10 @@ def run_in_gds(
     names = list(parse_layers(layers))
     name = f"hilorojo-{uuid.uuid4().hex[:12]}"
     weight = "n" if weighted else None
-    with graph._errors():
-        gds = GraphDataScience(graph.driver, database=graph.settings.database, arrow=False)
+    with graph._errors(), _client_refusals():
+        gds = GraphDataScience(
+            graph.driver, database=graph.settings.database, arrow=False, show_progress=False
+        )
         projected, info = gds.graph.project.cypher(
             GDS_PROJECT, graph_name=name, layers=names, **window_params(since, until)
         )
@@ -157,6 +160,19 @@ def run_in_gds(
         links=links,
         parameters={"betweenness_sampling_size": sampling_size, "link_candidates": LIKELY_LINK_CANDIDATES},
     )
+
+
+@contextmanager
+def _client_refusals() -> Iterator[None]:
+    """The client's own ValueErrors (an empty projection, an unexpected answer) as one line, not as the
+    connection's 'bad address'."""
+    try:
+        yield
+    except ValueError as exc:
+        raise QueryFailed(
+            f"Graph Data Science could not analyse the network: {str(exc).splitlines()[0]}",
+            "check that the chosen layers link people, or run `hilorojo analyze --engine in-process`",
+        ) from exc
 
 
 def _person_rows(frame: Any) -> list[dict[str, Any]]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from analytics.pipeline import NO_GDS, choose_engine
+from graph.analysis_store import PERSON_MEASURES
 from graph.connection import Graph
 from graph.errors import InputError
-from graph.gds import gds_version
+from graph.gds import _likely_links, _person_rows, gds_version
 from graph.settings import Settings
 from tests.conftest import run_cli, server_env
 from tests.test_analytics_helpers import load_coarrests
@@ -52,3 +54,33 @@ def test_analyze_falls_back_and_says_so(empty_graph: Graph, neo4j_settings: Sett
     refused = run_cli(["analyze", "--layers", "arrests", "--engine", "gds"], env)
     assert refused.returncode == InputError.exit_code
     assert len(refused.stderr.strip().splitlines()) == 1 and "Graph Data Science" in refused.stderr
+
+
+def test_gds_answers_become_the_in_process_properties() -> None:
+    """The write-back of the GDS engine on answers shaped like the client's (its columns), by hand: linked
+    pairs are no hidden link, each pair counts once, the first Leiden level is the cell."""
+    frame = pd.DataFrame(
+        {
+            "nodeId": [0, 1, 2, 3],
+            "degree": [1.0, 1.0, 0.0, 0.0],
+            "weighted_degree": [2.0, 2.0, 0.0, 0.0],
+            "pagerank": [0.4, 0.4, 0.1, 0.1],
+            "betweenness": [0.0, 0.0, 0.0, 0.0],
+            "levels": [[3, 7], [3, 7], [4, 7], [5, 8]],
+            "person_id": ["a", "b", "c", "d"],
+        }
+    )
+    similar = pd.DataFrame(
+        {"node1": [0, 1, 0, 2, 3], "node2": [1, 0, 2, 3, 2], "similarity": [0.9, 0.9, 0.5, 0.7, 0.7]}
+    )
+    existing = pd.DataFrame({"sourceNodeId": [0, 1], "targetNodeId": [1, 0]})
+    assert _likely_links(frame, similar, existing, top=5) == [
+        {"a": "c", "b": "d", "score": 0.7},
+        {"a": "a", "b": "c", "score": 0.5},
+    ]
+    assert _likely_links(frame, similar, existing, top=1) == [{"a": "c", "b": "d", "score": 0.7}]
+    rows = {r["person_id"]: r["props"] for r in _person_rows(frame)}
+    assert set(rows["a"]) == set(PERSON_MEASURES)
+    assert rows["c"]["community"] == 4 and rows["c"]["organisation"] == 7 and rows["d"]["organisation"] == 8
+    assert rows["a"]["pagerank"] == 0.4 and rows["a"]["degree"] == 1 and rows["a"]["key_player"] is False
+    assert rows["a"]["cell_bridging"] is None and rows["a"]["closeness"] is None  # not computed by GDS

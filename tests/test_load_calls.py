@@ -19,7 +19,7 @@ from graph import ingest
 from graph.connection import Graph
 from graph.errors import InputError, QueryFailed
 from graph.settings import Settings
-from loaders import pipeline
+from loaders import concurrency, pipeline
 from loaders.pipeline import load_file
 from tests.conftest import run_cli, server_env
 from tests.test_load_arrests import counts, snapshot
@@ -239,7 +239,7 @@ def test_batches_of_two_rows_written_two_at_a_time(
     # Batches (2,3) (4,5) (6,7) (8,9) (10,11), two in flight: line 4 repeats line 3 from another batch,
     # so the uniqueness constraint refuses it and its batch is checked: nothing is written twice.
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 2)
-    monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", 2)
+    monkeypatch.setitem(concurrency.IN_FLIGHT, "calls", 2)
     path = copy_of_calls(tmp_path)
     summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
     assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (10, 5, 5)
@@ -272,7 +272,7 @@ def test_a_load_restores_the_thread_switch_interval(
 
     monkeypatch.setattr(pipeline.BatchWriter, "run", spy)
     load_file(empty_graph, "calls", path, region="CO", progress=False)
-    assert seen and all(s == pytest.approx(pipeline.SWITCH_INTERVAL_S) for s in seen)
+    assert seen and all(s == pytest.approx(concurrency.SWITCH_INTERVAL_S) for s in seen)
     assert sys.getswitchinterval() == before
 
     def stop(self: pipeline.BatchWriter, job: Callable[[], ingest.BatchResult]) -> list[tuple[int, str]]:
@@ -292,21 +292,21 @@ def test_a_load_collects_young_objects_every_few_batches_and_gives_gc_back(
     # instead; automatic collection is on again afterwards.
     path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
-    monkeypatch.setattr(pipeline, "GC_EVERY_BATCHES", 2)
-    monkeypatch.setattr(pipeline, "FULL_GC_EVERY_BATCHES", 6)
+    monkeypatch.setattr(concurrency, "GC_EVERY_BATCHES", 2)
+    monkeypatch.setattr(concurrency, "FULL_GC_EVERY_BATCHES", 6)
     collections: list[tuple[int, bool]] = []
-    real_collect = pipeline.gc.collect
+    real_collect = concurrency.gc.collect
 
     def spy(generation: int = 2) -> int:
-        collections.append((generation, pipeline.gc.isenabled()))
+        collections.append((generation, concurrency.gc.isenabled()))
         return real_collect(generation)
 
-    monkeypatch.setattr(pipeline.gc, "collect", spy)
-    assert pipeline.gc.isenabled()
+    monkeypatch.setattr(concurrency.gc, "collect", spy)
+    assert concurrency.gc.isenabled()
     summary = load_file(empty_graph, "calls", path, region="CO", progress=False)
     assert summary.rows_read == 10  # one row per batch: collections after batches 2, 4, 6 (full), 8, 10
     assert collections == [(1, False), (1, False), (2, False), (1, False), (1, False)]
-    assert pipeline.gc.isenabled()
+    assert concurrency.gc.isenabled()
 
 
 @pytest.mark.parametrize("in_flight", [1, 2])
@@ -318,8 +318,8 @@ def test_batches_queued_behind_a_failed_write_are_not_written(
     # already being written (one per writer) started.
     path = copy_of_calls(tmp_path)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
-    monkeypatch.setattr(pipeline, "QUEUED_AHEAD", 2)
-    monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", in_flight)
+    monkeypatch.setattr(concurrency, "QUEUED_AHEAD", 2)
+    monkeypatch.setitem(concurrency.IN_FLIGHT, "calls", in_flight)
     started: list[int] = []
 
     def fail_first(self: pipeline.BatchWriter, job: Callable[[], ingest.BatchResult]) -> list[Any]:
@@ -410,7 +410,7 @@ def test_batches_sharing_phones_join_every_call_to_its_numbers(
                     span = spans.setdefault((number, imeis[number]), [when, when])
                     span[0], span[1] = min(span[0], when), max(span[1], when)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 23)
-    monkeypatch.setitem(pipeline.IN_FLIGHT, "calls", in_flight)
+    monkeypatch.setitem(concurrency.IN_FLIGHT, "calls", in_flight)
     summary = load_file(empty_graph, "calls", path, progress=False)
     assert (summary.rows_loaded, summary.rows_rejected) == (600, 0)
     calls = empty_graph.read(

@@ -1,10 +1,9 @@
-"""The write queries of loads: batched UNWIND merges of nodes, links and raw events, with provenance.
+"""The write queries of loads: batched UNWIND merges of nodes, links and raw events, with provenance."""
 
-Every query gets ``$source_id`` and ``$row_prefix`` (``"<source_id>:"``); list items carry ``source_row``.
-One module per kind of record: ``nodes`` (people and what they use, look-ups for entity resolution),
-``links``, ``calls`` and ``call_writer``, ``transfers``, ``events`` (raw events found by id), ``sources``
-(provenance), ``batch`` (one batch in its transactions).
-"""
+# Every query gets $source_id and $row_prefix ("<source_id>:"); list items carry `source_row`. One module
+# per kind of record: nodes (people and what they use, look-ups for entity resolution), links, calls and
+# call_writer, transfers, events (raw events found by id), sources (provenance), batch (one batch in its
+# transactions); their names are imported here, where the loaders use them.
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""Synthetic smuggling and trafficking network on the Americas routes, as files with its answer key.
+"""Synthetic smuggling and trafficking network on the Americas routes, as files with its answer key."""
 
-The generator works by layer, one module each: ``route`` (places, staffing, time zones), ``names`` and
-``devices`` (values as registers write them), ``people`` (cells, brokers, victims), ``arrests``, ``calls``,
-``identifiers``, ``money``, ``answer_key``; ``writing`` runs them organisation by organisation into files.
-"""
+# One module per layer of the generator: route (places, staffing, time zones), names and devices (values
+# as registers write them), people (cells, brokers, victims), arrests, calls, identifiers, money,
+# answer_key; writing runs them organisation by organisation into the files.
 
 from __future__ import annotations
 

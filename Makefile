@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck pytest stop clean
+.PHONY: run test setup lint typecheck pytest stop clean map-data screenshots
 
 $(STAMP): pyproject.toml
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh python
@@ -35,6 +35,16 @@ pytest: setup
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The Map page's country outlines, from the vendored Natural Earth TopoJSON (ui/web/geo/README.md).
+map-data: setup
+	$(BIN)/python scripts/world_outlines.py
+
+# The README's pictures (docs/img/*.png): the browser test's screenshots of the demo's main pages.
+screenshots: setup
+	@scripts/check-prereqs.sh server
+	@scripts/install-browser.sh
+	HILOROJO_SCREENSHOTS=docs/img $(BIN)/pytest -q tests/test_browser.py -k screenshots
 
 stop: setup
 	$(BIN)/hilorojo db stop

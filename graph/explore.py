@@ -15,6 +15,7 @@ from graph.analysis_store import LEVEL_PROPERTY, TIE_BREAK
 from graph.connection import Graph
 from graph.errors import InputError, QueryFailed
 from graph.model import NODE_KEYS, RELATIONSHIP_TYPES
+from graph.paths import NODE_ID
 
 # Layers an analyst switches on and off, as relationship types of the model.
 LAYERS: Final[dict[str, tuple[str, ...]]] = {
@@ -181,6 +182,7 @@ WITH n, type(r) AS type, [l IN labels(m) WHERE l IN $labels][0] AS other, count(
 RETURN elementId(n) AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, properties(n) AS props,
        collect(CASE WHEN type IS NULL THEN NULL ELSE {type: type, other: other, count: count} END) AS links
 """
+ARREST_ID_QUERY = "MATCH (n:Arrest {arrest_id: $key}) RETURN elementId(n) AS id"
 RANKING_QUERY = """
 MATCH (p:Person)
 WHERE coalesce(p.role, 'unknown') <> 'victim' AND p[$measure] IS NOT NULL
@@ -478,6 +480,15 @@ def entity(graph: Graph, node_id: str) -> dict[str, Any] | None:
         key = (row["props"] or {}).get(NODE_KEYS.get(row["label"] or "", ""), node_id)
         session.record("view_entity", [str(key)], label=row["label"])
     return row
+
+
+def node_id(graph: Graph, label: str, key: str) -> str | None:
+    """The element id of the person, phone, account, handset or arrest with this key (None if absent)."""
+    query = ARREST_ID_QUERY if label == "Arrest" else NODE_ID.get(label)
+    if query is None:
+        return None
+    row = graph.read_one(query, {"key": key})
+    return str(row["id"]) if row else None
 
 
 def ranking(

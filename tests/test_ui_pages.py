@@ -172,7 +172,7 @@ def test_brokers_ranking_leaves_victims_out(ui_graph: Graph) -> None:
     # ordered by brokerage between cells (P1 2.0 > P3 1.5, P4 0.5 > P2 0 = P5 0, then by id);
     # victim V1 (4) never ranked; the page says the measure is exact
     assert list(at.dataframe[0].value["person_id"]) == ["P1", "P3", "P4", "P2", "P5"]
-    assert any("bridging between cells: exact" in c.value for c in at.caption)
+    assert any("Bridging between cells: exact" in c.value for c in at.caption)
     at.selectbox(key="measure").set_value("betweenness").run()
     ranking = at.dataframe[0].value
     # betweenness as written: P1 0.60, P3 0.30, P2 0.10, P4 0.05, P5 0.00; victim V1 (0.90) never ranked
@@ -181,7 +181,7 @@ def test_brokers_ranking_leaves_victims_out(ui_graph: Graph) -> None:
     # estimated: bands of ± 2 standard errors, P1 [0.5, 0.7], P3 [0.2, 0.4], P2 [0.06, 0.14],
     # P4 [0.01, 0.09], P5 [0, 0]; P2's and P4's bands overlap, so each may be 3rd or 4th
     assert list(ranking["rank"]) == ["1", "2", "3–4", "3–4", "5"]
-    assert ranking.iloc[0]["betweenness"] == "0.5 – 0.7"
+    assert ranking.iloc[0]["score"] == "0.5 – 0.7"  # the ranked measure, shown as "Betweenness"
     assert any("estimated" in c.value and "band" in c.value for c in at.caption)
 
 

@@ -11,8 +11,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ui.columns import AMOUNT, INT, MEASURE, SHARE, describe, text
+
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+NUMERIC = (INT, MEASURE, SHARE, AMOUNT)
 
 
 def _default(value: Any) -> Any:
@@ -32,29 +35,24 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
 
 
-def format_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    if isinstance(value, list | tuple):
-        return ", ".join(format_cell(v) for v in value)
-    if hasattr(value, "iso_format"):
-        return str(value.iso_format())
-    return str(value)
-
-
 def print_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Iterable[str] | None = None,
     title: str | None = None,
 ) -> None:
-    """Print rows as a table; columns default to the first row's keys."""
+    """Print rows as a table; columns default to the first row's keys. Headers and cells follow the
+    shared column vocabulary (``ui.columns``): human names, measures rounded, blanks for missing values."""
     cols = list(columns) if columns is not None else (list(rows[0].keys()) if rows else [])
     table = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for col in cols:
         is_key = col.endswith("_id") or col in ("rank", "number", "imei")
-        table.add_column(col, overflow="fold", no_wrap=is_key)
+        kind = describe(col).kind
+        table.add_column(
+            describe(col).label if col else "",
+            overflow="fold",
+            no_wrap=is_key,
+            justify="right" if kind in NUMERIC else "left",
+        )
     for row in rows:
-        table.add_row(*(format_cell(row.get(col)) for col in cols))
+        table.add_row(*(text(col, row.get(col)) for col in cols))
     console.print(table)

@@ -6,11 +6,16 @@ from typing import Any
 
 import streamlit as st
 
+from access import session
+from access.roles import Permission
 from graph import explore
 from graph.connection import Graph
-from ui.web.common import VICTIM_LABEL, frame, plain
+from ui.columns import cell
+from ui.web.common import VICTIM_LABEL, frame, open_in_explore, plain
+from ui.web.tables import selected
 
 HIDDEN = ("aliases_text", "name_key", "source_ids", "analysis_id")
+PATH_LABELS = ("Person", "Phone", "Account", "Device")  # what the Paths page connects
 
 
 def entity_panel(g: Graph, node_id: str, key: str) -> dict[str, Any] | None:
@@ -27,9 +32,12 @@ def entity_panel(g: Graph, node_id: str, key: str) -> dict[str, Any] | None:
             f'<span class="hr-victim">{VICTIM_LABEL}</span> Protected person: never ranked, never a target.',
             unsafe_allow_html=True,
         )
-    shown = {k: plain(v) for k, v in sorted(props.items()) if k not in HIDDEN and v not in (None, "", [])}
+    shown = {
+        k: cell(k, plain(v)) for k, v in sorted(props.items()) if k not in HIDDEN and v not in (None, "", [])
+    }
     st.dataframe(
         frame([{"property": k, "value": str(v)} for k, v in shown.items()]),
+        column_config={"property": "Property", "value": "Value"},
         hide_index=True,
         width="stretch",
         key=f"{key}-props",
@@ -38,3 +46,54 @@ def entity_panel(g: Graph, node_id: str, key: str) -> dict[str, Any] | None:
     if links:
         st.caption("Links: " + ", ".join(f"{x['type']} → {x['other']} × {x['count']}" for x in links))
     return dict(row)
+
+
+def _prefill(widget: str, value: str) -> None:
+    """A button's callback (run before the page, so it may set another widget's value): the search box of
+    the page the button opens starts with ``value``."""
+    st.session_state[widget] = value
+
+
+def entity_actions(g: Graph, node_id: str, row: dict[str, Any], key: str, ref_key: str) -> None:
+    """What the analyst does next with an entity, one click each: add it to the exploration, start a path
+    from or to it, build its target package (people who are not victims, for roles that may)."""
+    label, props = row["label"], row["props"]
+    cols = st.columns(4)
+    if cols[0].button("Add to exploration", key=f"{key}-add", icon=":material/add:"):
+        open_in_explore([node_id], add=True)
+        st.success("Added: open the Explore page to see it with the others.")
+    if label in PATH_LABELS:
+        for col, (text, end, icon) in zip(
+            cols[1:3],
+            (("Path from here", "path_from", "route"), ("Path to here", "path_to", "flag")),
+            strict=True,
+        ):
+            if col.button(
+                text, key=f"{key}-{end}", icon=f":material/{icon}:", on_click=_prefill, args=(end, ref_key)
+            ):
+                st.switch_page("views/paths.py")
+    if label == "Person" and props.get("role") != "victim" and session.current().may(Permission.PACKAGE):
+        if cols[3].button(
+            "Target package",
+            key=f"{key}-package",
+            icon=":material/description:",
+            on_click=_prefill,
+            args=("package_search", ref_key),
+        ):
+            st.switch_page("views/package.py")
+
+
+def selected_entity(g: Graph, key: str) -> dict[str, Any] | None:
+    """The entity named in the page's address (a selected table row or a shared link), with its actions."""
+    ref = selected()
+    if ref is None:
+        return None
+    node_id = explore.node_id(g, ref.label, ref.key)
+    if node_id is None:
+        st.info(f"No {ref.label.lower()} {ref.key!r} in the database.")
+        return None
+    with st.container(border=True, key=f"{key}-panel"):
+        row = entity_panel(g, node_id, key=key)
+        if row is not None:
+            entity_actions(g, node_id, row, key, ref.key)
+    return row

@@ -11,7 +11,10 @@ from analytics.pipeline import latest_disruption
 from analytics.ranking import betweenness_estimated, betweenness_rank_bands
 from graph import analysis_store, explore
 from graph.connection import Graph
-from ui.web.common import frame, open_in_explore, page, stamp
+from ui.columns import cell, describe
+from ui.web.common import page, stamp
+from ui.web.entity_panel import selected_entity
+from ui.web.tables import person, readable, show
 
 COLUMNS = [
     "rank",
@@ -32,15 +35,8 @@ COLUMNS = [
     "key_player",
     "kpp_rank",
 ]
-# What each measure is called on the page (docs/analytics.md says what each means).
-MEASURE_LABELS = {
-    "cell_bridging": "bridging between cells",
-    "cell_brokerage": "brokerage between cells",
-    "k_betweenness": "short-path betweenness (k links)",
-    "pagerank": "PageRank",
-    "effective_size": "effective size (Burt)",
-    "constraint": "constraint (Burt)",
-}
+# What each measure is called on the page: the shared column vocabulary (docs/analytics.md says more).
+MEASURE_LABELS = {m: describe(m).label for m in explore.MEASURES}
 ROLES = ["coordinator", "itinerant", "gatekeeper", "representative", "liaison"]
 
 
@@ -60,13 +56,6 @@ def _methods(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def significant(x: Any, digits: int = 3) -> Any:
-    """A number rounded to ``digits`` significant digits (what a ranking can tell apart); others as is."""
-    if isinstance(x, bool) or not isinstance(x, int | float) or x == 0 or x != x:
-        return x
-    return float(f"{x:.{digits}g}")
-
-
 def ranking_table(
     rows: list[dict[str, Any]], measure: str, estimated: bool, bands: dict[str, tuple[int, int]]
 ) -> list[dict[str, Any]]:
@@ -74,7 +63,7 @@ def ranking_table(
     its value as the band estimate ± 2 standard errors and, when ranking by it, the ranks it allows."""
     out = []
     for r, row in enumerate(rows, start=1):
-        item = {k: significant(v) for k, v in row.items()}
+        item = {k: cell(k, v) for k, v in row.items()}
         item["rank"] = r
         if estimated:
             se = float(row.get("betweenness_se") or 0.0)
@@ -162,24 +151,18 @@ def body(g: Graph) -> None:
         st.info("Nobody matches these filters.")
         return
     st.subheader("Ranking")
+    st.caption("Select a row to open the person.")
     columns = [c for c in COLUMNS if c != measure]
     table = ranking_table(rows, measure, info["estimated"], info["bands"])
-    st.dataframe(
-        frame(table, columns).rename(
-            columns={"score": MEASURE_LABELS.get(measure, measure), "community": "cell"}
-        ),
-        hide_index=True,
-        width="stretch",
+    show(
+        readable(table, columns),
+        key="ranking",
+        entity=person(),
+        labels={"score": MEASURE_LABELS.get(measure, measure)},
     )
+    selected_entity(g, "broker-entity")
     st.subheader("Brokerage roles (Gould & Fernandez)")
-    roles = frame(rows, ["person_id", "name", "community", *ROLES]).rename(columns={"community": "cell"})
-    st.dataframe(roles, hide_index=True, width="stretch")
-    names = {r["person_id"]: f"{r['name']} ({r['person_id']})" for r in rows}
-    a, b = st.columns([3, 1])
-    chosen = a.selectbox("Person", list(names), format_func=names.__getitem__, key="broker")
-    if b.button("Explore network", icon=":material/hub:", key="explore-broker"):
-        open_in_explore(explore.person_node_ids(g, [chosen]))
-        st.switch_page("views/explore.py")
+    show(rows, key="roles", columns=["person_id", "name", "community", *ROLES])
     st.subheader("Key players and disruption")
     k = st.slider("People to remove", 1, 15, 5, key="k")
     if st.button("Compute the disruption curves", key="disrupt") or st.session_state.get("disrupted") == (
@@ -189,7 +172,7 @@ def body(g: Graph) -> None:
         st.session_state["disrupted"] = (key, k)
         result = disruption_curves(g, key, k)
         before, after = result["fragmentation"]
-        st.dataframe(frame(result["players"]), hide_index=True)
+        show(result["players"], key="players")
         st.caption(f"KPP-Neg key players: fragmentation {before:.3f} → {after:.3f} after removing them.")
         left, right = st.columns(2)
         left.markdown("**Largest connected component**")

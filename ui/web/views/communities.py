@@ -10,10 +10,12 @@ import streamlit as st
 from exchange.network import Selection
 from graph import analysis_store, explore
 from graph.connection import Graph
-from ui.web.common import frame, open_in_explore, page, stamp
+from ui.web.common import open_in_explore, page, stamp
+from ui.web.entity_panel import selected_entity
 from ui.web.export_button import export_panel
 from ui.web.grouping import group_identifiers
 from ui.web.network import network_html
+from ui.web.tables import person, show
 
 LEVEL_NAMES = {"organisation": "Organisations (groups of cells)", "cell": "Cells"}
 
@@ -30,9 +32,14 @@ def _methods(_g: Graph, key: tuple[Any, ...]) -> dict[str, Any]:
     return analysis_store.measure_methods(analysis_store.latest_analysis(_g))
 
 
+def by_brokerage(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Members (never victims), strongest brokers between cells first."""
+    return sorted(people, key=lambda p: (-(p.get("cell_brokerage") or 0.0), -(p["pagerank"] or 0.0)))
+
+
 def summary(c: dict[str, Any], level: str = "cell") -> dict[str, Any]:
     """One table row: size, cells, suspects, victims, nationalities, strongest brokers (never victims)."""
-    people = sorted(c["people"], key=lambda p: (-(p.get("cell_brokerage") or 0.0), -(p["pagerank"] or 0.0)))
+    people = by_brokerage(c["people"])
     nations = Counter(c["nationalities"]).most_common(3)
     row: dict[str, Any] = {level: c["community"]}
     if level == "cell":
@@ -78,7 +85,7 @@ def body(g: Graph) -> None:
     if not rows:
         st.info("No community at this level.")
         return
-    st.dataframe(frame([summary(c, level) for c in rows]), hide_index=True, width="stretch")
+    show([summary(c, level) for c in rows], key=f"{level}-table")
     ids = [c["community"] for c in rows]
     chosen = st.selectbox(
         f"Open {level}", ids, key=f"open-{level}", format_func=lambda c: f"{level.title()} {c}"
@@ -96,6 +103,15 @@ def body(g: Graph) -> None:
     html = network_html(sub, "pagerank", 600)
     st.session_state["community_html"] = html
     st.iframe(html, height=612)
+    st.markdown(f"**People in {level} {chosen}** (victims left out) · select a row to open the person")
+    community = next(c for c in rows if c["community"] == chosen)
+    show(
+        by_brokerage(community["people"]),
+        key=f"{level}-people",
+        columns=["person_id", "name", "cell_bridging", "cell_brokerage", "pagerank"],
+        entity=person(),
+    )
+    selected_entity(g, "community-entity")
     export_panel(g, Selection(community=int(chosen), level=level), key="community-export")
     if st.button(f"Explore this {level}", icon=":material/hub:", key="explore-community"):
         open_in_explore(members)

@@ -9,7 +9,9 @@ import streamlit as st
 
 from analytics import money
 from graph.connection import Graph
-from ui.web.common import frame, page, people, stamp
+from ui.web.common import page, people, stamp
+from ui.web.entity_panel import selected_entity
+from ui.web.tables import by, show
 
 
 @st.cache_data(ttl=120, show_spinner="Looking for amounts just below the threshold…")
@@ -34,10 +36,11 @@ def structuring_tab(g: Graph) -> None:
         st.info("No account sends or receives repeatedly just below the threshold.")
         return
     table = [{**r, "holders": people(r["holders"])} for r in rows]
-    st.dataframe(
-        frame(table, ["account_id", "holders", "direction", "currency", "count", "total"]),
-        hide_index=True,
-        width="stretch",
+    show(
+        table,
+        key="structuring",
+        columns=["account_id", "holders", "direction", "currency", "count", "total"],
+        entity=by("account", "account_id"),
     )
 
 
@@ -50,10 +53,11 @@ def fans_tab(g: Graph) -> None:
         st.info("No account receives from (or sends to) that many counterparties in that time.")
         return
     table = [{**r, "holders": people(r["holders"]), "totals": r["totals"]} for r in rows]
-    st.dataframe(
-        frame(table, ["account_id", "holders", "kind", "counterparties", "count", "start", "end", "totals"]),
-        hide_index=True,
-        width="stretch",
+    show(
+        table,
+        key="fans",
+        columns=["account_id", "holders", "kind", "counterparties", "count", "start", "end", "totals"],
+        entity=by("account", "account_id"),
     )
 
 
@@ -74,8 +78,9 @@ def trail_tab(g: Graph) -> None:
         f"From {trail['start_label']} ({', '.join(trail['accounts'])}): {len(trail['steps'])} transfers, "
         f"{len(trail['accounts_reached'])} accounts reached" + (" (truncated)" if trail["truncated"] else "")
     )
-    st.dataframe(frame([{"hop": h, **t} for h, t in trail["totals_per_hop"].items()]), hide_index=True)
-    st.dataframe(frame(trail["steps"]), hide_index=True, width="stretch")
+    show([{"hop": h, **t} for h, t in trail["totals_per_hop"].items()], key="trail-totals")
+    st.caption("Select a transfer to open the account that received it.")
+    show(trail["steps"], key="trail-steps", entity=by("account", "target"))
 
 
 VIEWS = ("Trail", "Structuring", "Fan-in / fan-out")
@@ -91,6 +96,7 @@ def body(g: Graph) -> None:
         structuring_tab(g)
     else:
         fans_tab(g)
+    selected_entity(g, "money-entity")
 
 
 def main() -> None:

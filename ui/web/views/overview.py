@@ -9,7 +9,8 @@ import streamlit as st
 from graph import explore
 from graph.connection import Graph
 from graph.status import database_status
-from ui.web.common import frame, page, plain, stamp
+from ui.web.common import page, plain, stamp
+from ui.web.tables import show
 
 HEADLINE = (("Person", "People"), ("Phone", "Phones"), ("Account", "Accounts"), ("Arrest", "Arrests"))
 EVENTS = (("CALLED", "Calls"), ("TRANSFERRED", "Transfers"))
@@ -61,13 +62,10 @@ def body(g: Graph) -> None:
     with left:
         st.subheader("Loads")
         if s["loads"]:
-            st.dataframe(
-                frame(
-                    s["loads"],
-                    ["file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected"],
-                ),
-                hide_index=True,
-                width="stretch",
+            show(
+                s["loads"],
+                key="loads",
+                columns=["file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected"],
             )
         else:
             st.info("No file loaded yet.")
@@ -84,7 +82,7 @@ def body(g: Graph) -> None:
         st.subheader("Contents")
         rows = [{"type": k, "count": v} for k, v in s["nodes"].items() if k != "Migration"]
         rows += [{"type": k, "count": v} for k, v in s["relationships"].items()]
-        st.dataframe(frame(rows), hide_index=True, width="stretch")
+        show(rows, key="contents", labels={"type": "Type"})
         st.caption(s["version"])
 
 

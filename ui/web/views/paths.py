@@ -11,9 +11,9 @@ from graph.entities import EntityRef
 from graph.explore import Edge, Node, Subgraph
 from graph.paths import connecting_network, shortest_paths
 from ui.web.common import describe, page, search_box
+from ui.web.entity_panel import PATH_LABELS, selected_entity
 from ui.web.network import network_html
-
-PATH_LABELS = ("Person", "Phone", "Account", "Device")
+from ui.web.tables import KIND_OF, Ref, show
 
 
 def as_subgraph(nodes: list[dict[str, Any]], rels: list[dict[str, Any]], seeds: list[str]) -> Subgraph:
@@ -31,6 +31,28 @@ def as_subgraph(nodes: list[dict[str, Any]], rels: list[dict[str, Any]], seeds: 
         edge.weight += 1
     sub.edges = list(merged.values())
     return sub
+
+
+def node_ref(row: Any) -> Ref | None:
+    """The entity a row of the path's entities names (by its type and key)."""
+    kind = KIND_OF.get(str(row.get("label")))
+    return Ref(kind, str(row["key"])) if kind and row.get("key") else None
+
+
+def entities_table(nodes: list[dict[str, Any]], key: str) -> None:
+    """The entities on the paths, in order, each one click from its details."""
+    rows = [
+        {
+            "step": i,
+            "label": next((x for x in n["labels"] if x != "Entity"), "?"),
+            "name": n.get("name") or n.get("key"),
+            "key": n.get("key"),
+            "role": n.get("role"),
+        }
+        for i, n in enumerate(nodes, start=1)
+    ]
+    st.caption("Select an entity on the path to open it.")
+    show(rows, key=key, entity=node_ref, labels={"key": "Key"})
 
 
 def pick(g: Graph, key: str, label: str) -> dict[str, Any] | None:
@@ -64,6 +86,7 @@ def two_entities(g: Graph) -> None:
     sub = as_subgraph(list(nodes.values()), rels, [first["id"], second["id"]])
     st.session_state["paths_html"] = html = network_html(sub, None, 480)
     st.iframe(html, height=492)
+    entities_table(list(nodes.values()), "path-entities")
 
 
 def targets(g: Graph) -> None:
@@ -87,6 +110,7 @@ def targets(g: Graph) -> None:
     st.caption(f"{len(sub.nodes)} entities on the shortest links between {len(chosen)} people.")
     st.session_state["targets_html"] = html = network_html(sub, None, 520)
     st.iframe(html, height=532)
+    entities_table(net["nodes"], "target-entities")
 
 
 def body(g: Graph) -> None:
@@ -95,6 +119,7 @@ def body(g: Graph) -> None:
         two_entities(g)
     with many:
         targets(g)
+    selected_entity(g, "paths-entity")
 
 
 def main() -> None:

@@ -10,7 +10,9 @@ import streamlit as st
 
 from analytics import phones
 from graph.connection import Graph
-from ui.web.common import frame, page, people, stamp
+from ui.web.common import page, people, stamp
+from ui.web.entity_panel import selected_entity
+from ui.web.tables import Ref, by, show
 
 
 # keyed on the database's fingerprint (stamp), so the hour only bounds memory: new data is a new key
@@ -43,6 +45,13 @@ def heatmap(activity: list[list[int]]) -> alt.Chart:
     )
 
 
+def swap_ref(row: Any) -> Ref | None:
+    """A swap row names a handset (``device``) or a number (``number``)."""
+    return (
+        Ref("device" if row.get("kind") == "device" else "phone", str(row["key"])) if row.get("key") else None
+    )
+
+
 VIEWS = ("Activity profile", "Handset swaps", "Burners & replacements")
 
 
@@ -59,7 +68,7 @@ def body(g: Graph) -> None:
                 f"from {prof['first']} to {prof['last']} on {', '.join(prof['numbers'])}"
             )
             st.altair_chart(heatmap(prof["activity"]["counts"]), width="stretch")
-            st.dataframe(frame(prof["contacts"]), hide_index=True, width="stretch")
+            show(prof["contacts"], key="contacts", entity=by("phone", "number"))
         else:
             st.info("Name a number or a person to see whom they call and when.")
     elif view == VIEWS[1]:
@@ -74,7 +83,7 @@ def body(g: Graph) -> None:
                 }
                 for s in swaps
             ]
-            st.dataframe(frame(rows), hide_index=True, width="stretch")
+            show(rows, key="swaps", entity=swap_ref)
         else:
             st.info("No handset held several numbers, and no number moved between handsets.")
     else:
@@ -85,7 +94,7 @@ def body(g: Graph) -> None:
             for r in report["short_lived"]
         ]
         if short:
-            st.dataframe(frame(short), hide_index=True, width="stretch")
+            show(short, key="short-lived", entity=by("phone", "number"))
         else:
             st.info("None found.")
         st.markdown("**Numbers that went silent and the new number that took over their contacts**")
@@ -101,9 +110,10 @@ def body(g: Graph) -> None:
             for r in report["replacements"]
         ]
         if repl:
-            st.dataframe(frame(repl), hide_index=True, width="stretch")
+            show(repl, key="replacements", entity=by("phone", "new"))
         else:
             st.info("None found.")
+    selected_entity(g, "phones-entity")
 
 
 def main() -> None:

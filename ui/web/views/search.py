@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.connection import Graph
+from graph.model import NODE_KEYS
 from ui.web.common import describe, open_in_explore, page, search_box
-from ui.web.entity_panel import entity_panel
+from ui.web.entity_panel import entity_actions, entity_panel, selected_entity
+from ui.web.tables import KIND_OF, Ref, select
 
 
 def body(g: Graph) -> None:
@@ -14,6 +16,8 @@ def body(g: Graph) -> None:
     if not hits:
         if st.session_state.get("search_text", "").strip():
             st.info("Nothing found. Try fewer words, another spelling, or the number as written.")
+        else:
+            selected_entity(g, "search-link")  # an entity named in a shared link
         return
     st.caption(f"{len(hits)} results: exact identifiers first, then names and aliases by similarity.")
     left, right = st.columns([2, 3])
@@ -28,15 +32,16 @@ def body(g: Graph) -> None:
         if selected is None:
             st.info("Pick a result to open it.")
             return
-        if entity_panel(g, selected, key="search-entity") is None:
+        row = entity_panel(g, selected, key="search-entity")
+        if row is None:
             return
-        a, b = st.columns(2)
-        if a.button("Explore its network", key="explore-selected", type="primary", icon=":material/hub:"):
+        key = str(row["props"].get(NODE_KEYS.get(row["label"], ""), "") or "")
+        if row["label"] in KIND_OF and key:
+            select(Ref(KIND_OF[row["label"]], key))  # the address names the entity: a link to share
+        if st.button("Explore its network", key="explore-selected", type="primary", icon=":material/hub:"):
             open_in_explore([selected])
             st.switch_page("views/explore.py")
-        if b.button("Add to the exploration", key="add-selected", icon=":material/add:"):
-            open_in_explore([selected], add=True)
-            st.success("Added: open the Explore page to see it with the others.")
+        entity_actions(g, selected, row, "search-actions", key)
 
 
 def main() -> None:

@@ -11,7 +11,10 @@ import streamlit as st
 from graph import explore
 from graph.connection import Graph
 from ui.web.common import describe, frame, open_in_explore, page, search_box
+from ui.web.entity_panel import selected_entity
+from ui.web.tables import Ref, show
 
+EVENT_KINDS = {"call": "phone", "transfer": "account", "arrest": "arrest"}  # what an event's ``what`` names
 COLOURS = alt.Scale(domain=["arrest", "call", "transfer"], range=["#b91c1c", "#60a5fa", "#d97706"])
 
 
@@ -20,6 +23,12 @@ def events_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = frame(rows)
     df["at"] = pd.to_datetime(df["at"].astype(str), utc=True, format="mixed")
     return df
+
+
+def event_ref(row: Any) -> Ref | None:
+    """The phone, account or arrest an event row belongs to."""
+    kind = EVENT_KINDS.get(str(row.get("kind")))
+    return Ref(kind, str(row["what"])) if kind and row.get("what") else None
 
 
 def body(g: Graph) -> None:
@@ -49,7 +58,14 @@ def body(g: Graph) -> None:
         .properties(height=max(120, 60 * df["entity"].nunique()))
     )
     st.altair_chart(chart, width="stretch")
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.caption("Select an event to open its phone, account or arrest.")
+    show(
+        rows,
+        key="events",
+        columns=["at", "kind", "entity", "what", "detail", "amount", "unit"],
+        entity=event_ref,
+    )
+    selected_entity(g, "timeline-entity")
 
 
 def main() -> None:

@@ -1,0 +1,121 @@
+"""Results tables of the web app: the shared vocabulary, blanks for missing values, rows open entities."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui.columns import AMOUNT, INT, MEASURE, SHARE, cell, describe
+from ui.web.common import frame
+
+# the query parameter naming each kind of entity in a shareable link, and the node label it names
+KINDS = {"person": "Person", "phone": "Phone", "account": "Account", "device": "Device", "arrest": "Arrest"}
+KIND_OF = {label: kind for kind, label in KINDS.items()}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An entity a table row points at: its kind (a key of KINDS) and key (person_id, number, …)."""
+
+    kind: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+
+def readable(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows as a DataFrame whose cells are shown as the vocabulary says (rounded measures, dates)."""
+    df = frame([{k: cell(k, v) for k, v in r.items()} for r in rows], list(columns) if columns else None)
+    return df
+
+
+def column_config(columns: Sequence[str], labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Streamlit's column settings: the vocabulary's name and, on hover, what the column means."""
+    config: dict[str, Any] = {}
+    for col in columns:
+        c = describe(str(col))
+        label = (labels or {}).get(str(col), c.label)
+        if c.kind == MEASURE:
+            config[col] = st.column_config.NumberColumn(label, help=c.help or None, format="%.3g")
+        elif c.kind in (SHARE, AMOUNT):
+            config[col] = st.column_config.NumberColumn(label, help=c.help or None, format="%.2f")
+        elif c.kind == INT:
+            config[col] = st.column_config.NumberColumn(label, help=c.help or None, format="%d")
+        else:
+            config[col] = st.column_config.Column(label, help=c.help or None)
+    return config
+
+
+def show(
+    data: pd.DataFrame | Sequence[Mapping[str, Any]],
+    key: str,
+    columns: Sequence[str] | None = None,
+    entity: Callable[[Mapping[str, Any]], Ref | None] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Ref | None:
+    """Show a table; with ``entity`` (row -> the entity it names), a row can be selected, and the entity
+    of a newly selected row goes into the page's address (``?person=P1``) for the panel to open."""
+    df = data if isinstance(data, pd.DataFrame) else readable(data, columns)
+    if columns is not None and isinstance(data, pd.DataFrame):
+        df = df[[c for c in columns if c in df.columns]]
+    config = column_config([str(c) for c in df.columns], labels)
+    if entity is None:
+        st.dataframe(df, hide_index=True, width="stretch", column_config=config, placeholder="", key=key)
+        return None
+    state = st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        placeholder="",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    rows = list(getattr(getattr(state, "selection", None), "rows", None) or [])
+    picked = entity(df.iloc[rows[0]].to_dict()) if rows and rows[0] < len(df) else None
+    last_key = f"{key}-selected"
+    if st.session_state.get(last_key) != picked:
+        # the analyst changed this table's selection: the address follows it
+        st.session_state[last_key] = picked
+        if picked is not None:
+            select(picked)
+    return picked
+
+
+def select(ref: Ref) -> None:
+    """Put an entity in the page's address (one entity at a time)."""
+    for kind in KINDS:
+        if kind != ref.kind and kind in st.query_params:
+            del st.query_params[kind]
+    st.query_params[ref.kind] = ref.key
+
+
+def selected() -> Ref | None:
+    """The entity named in the page's address, if any."""
+    for kind in KINDS:
+        value = st.query_params.get(kind)
+        if value:
+            return Ref(kind, str(value))
+    return None
+
+
+def person(column: str = "person_id") -> Callable[[Mapping[str, Any]], Ref | None]:
+    """Rows that name a person in ``column``."""
+    return by("person", column)
+
+
+def by(kind: str, column: str) -> Callable[[Mapping[str, Any]], Ref | None]:
+    """Rows that name an entity of ``kind`` in ``column``."""
+
+    def ref(row: Mapping[str, Any]) -> Ref | None:
+        value = row.get(column)
+        return Ref(kind, str(value)) if value not in (None, "") and value == value else None
+
+    return ref

@@ -15,10 +15,13 @@ from loaders.ftm_conventions import (
     ARREST_KEYWORD,
     CO_ARREST,
     GENDERS,
+    HANDSET_KEYWORD,
+    IMEI_KEYWORD,
     OPERATION_KEYWORD,
     PREDICTED,
     ROLE_KEYWORD,
     UNKNOWN_HOLDER,
+    USES_HANDSET,
     entity_id,
 )
 
@@ -111,6 +114,29 @@ class _Builder:
                 self.add(e, "accountNumber", key)
                 self.add(e, "country", ident.props.get("country"))
             self.proof(e, ident.props.get("source_ids") or [])
+            yield e
+
+    def handsets(self) -> Iterator[EntityProxy]:
+        """Each handset as an Asset, and each person's use of it as an UnknownLink person -> handset."""
+        for (label, key), ident in sorted(self.network.identifiers.items()):
+            if label != "Device" or ident.protected:
+                continue
+            e = self.make("Asset", entity_id("device", key))
+            self.add(e, "name", f"Handset {key}")
+            self.add(e, "keywords", [HANDSET_KEYWORD, IMEI_KEYWORD + key])
+            self.proof(e, ident.props.get("source_ids") or [])
+            yield e
+        for lk in self.network.links:
+            if lk.label != "Device" or self.network.identifiers[(lk.label, lk.key)].protected:
+                continue
+            e = self.make("UnknownLink", entity_id("uses-device", f"{lk.person_id}.{lk.key}"))
+            self.add(e, "subject", self.person_ref(lk.person_id))
+            self.add(e, "object", entity_id("device", lk.key))
+            self.add(e, "role", USES_HANDSET)
+            self.add(e, "startDate", _when(lk.valid_from))
+            self.add(e, "endDate", _when(lk.valid_to))
+            sids = [r.rpartition(":")[0] for r in lk.source_rows]
+            self.proof(e, sids, self.network.origins(lk.source_rows))
             yield e
 
     def holdings(self) -> Iterator[EntityProxy]:
@@ -244,7 +270,8 @@ class _Builder:
 def entities(network: Network) -> tuple[list[EntityProxy], dict[str, int]]:
     """Every entity of the network, and how many values the library refused, by schema.property."""
     b = _Builder(network)
-    out = [*b.people(), *b.accounts(), *b.holdings(), *b.calls(), *b.payments(), *b.arrests(), *b.likely()]
+    out = [*b.people(), *b.accounts(), *b.holdings(), *b.handsets(), *b.calls(), *b.payments(), *b.arrests()]
+    out += list(b.likely())
     out += list(b.documents())
     return out, b.dropped
 

@@ -25,10 +25,13 @@ from loaders.call_columns import CallColumns
 from loaders.ftm_conventions import (
     ARREST_KEYWORD,
     CO_ARREST,
+    HANDSET_KEYWORD,
+    IMEI_KEYWORD,
     OPERATION_KEYWORD,
     PREDICTED,
     ROLE_KEYWORD,
     UNKNOWN_HOLDER,
+    USES_HANDSET,
     key_of,
 )
 from loaders.kinds import CALL_TYPES, CHANNELS, KINDS, Context, person_record
@@ -52,7 +55,9 @@ KIND = "ftm"
 REJECT_COLUMNS = ["id", "schema", "caption"]
 # The order kinds are written in: arrests first (they record the roles), events last.
 ORDER = ("arrests", "identifiers", "calls", "transfers")
-NOT_PLACED = "has no place in the model (people, phones, accounts, documents, calls, payments, arrests)"
+NOT_PLACED = (
+    "has no place in the model (people, phones, handsets, accounts, documents, calls, payments, arrests)"
+)
 Row = dict[str, str]
 
 
@@ -199,6 +204,16 @@ class Placer:
             {**person, "identifier_type": id_type, "identifier": value, **(extra or {})},
         )
 
+    def dated_uses(
+        self, entity: Entity, people: list[Entity | None], id_type: str, values: list[str | None]
+    ) -> None:
+        """Each person uses or holds each value over the entity's start and end dates (checked present)."""
+        dates = {"valid_from": _day(entity.first("startDate")), "valid_to": _day(entity.first("endDate"))}
+        for person in people:
+            for value in values:
+                assert person is not None and value is not None
+                self.identifier(person, entity, id_type, value, {**dates, **self.origin(entity)})
+
     def origin(self, entity: Entity) -> Row:
         records = entity.values("recordId")
         return {"origin": "; ".join(records)} if records else {}
@@ -240,11 +255,7 @@ class Placer:
             return "Ownership whose owner is not a Person in this file (the model holds people's accounts)"
         if not all(accounts) or not accounts:
             return "Ownership of something other than a BankAccount in this file"
-        dates = {"valid_from": _day(entity.first("startDate")), "valid_to": _day(entity.first("endDate"))}
-        for owner in owners:
-            for account in accounts:
-                assert owner is not None and account is not None
-                self.identifier(owner, entity, "account", account, {**dates, **self.origin(entity)})
+        self.dated_uses(entity, owners, "account", accounts)
         return None
 
     def _document(self, entity: Entity) -> str | None:
@@ -259,10 +270,7 @@ class Placer:
         number = entity.first("number") or entity.first("passportNumber")
         if not number:
             return f"{entity.proxy.schema.name} without a number"
-        dates = {"valid_from": _day(entity.first("startDate")), "valid_to": _day(entity.first("endDate"))}
-        for holder in holders:
-            assert holder is not None
-            self.identifier(holder, entity, kind, number, {**dates, **self.origin(entity)})
+        self.dated_uses(entity, holders, kind, [number])
         return None
 
     def _call(self, entity: Entity) -> str | None:
@@ -360,9 +368,34 @@ class Placer:
     def _unknown_link(self, entity: Entity) -> str | None:
         if entity.first("role") == PREDICTED:
             return None  # an analysis's inference: `hilorojo analyze` predicts links again from the data
+        if entity.first("role") == USES_HANDSET:
+            return self._handset_use(entity)
         return (
             "UnknownLink: ties between two people are kept as the arrests, calls and transfers that make them"
         )
+
+    def _handset_use(self, entity: Entity) -> str | None:
+        people = [self.get(i, "Person") for i in entity.values("subject")]
+        imeis = [self.imei(i) for i in entity.values("object")]
+        if not people or not all(people):
+            return "UnknownLink 'uses handset' whose subject is not a Person in this file"
+        if not imeis or not all(imeis):
+            return "UnknownLink 'uses handset' whose object is not a handset (Asset with an imei: keyword)"
+        self.dated_uses(entity, people, "imei", imeis)
+        return None
+
+    def imei(self, ftm_id: str) -> str | None:
+        """The IMEI of a handset Asset of this file."""
+        asset = self.get(ftm_id, "Asset")
+        if asset is None or HANDSET_KEYWORD not in asset.keywords:
+            return None
+        found = [k[len(IMEI_KEYWORD) :] for k in asset.keywords if k.startswith(IMEI_KEYWORD)]
+        return found[0] if found else None
+
+    def _asset(self, entity: Entity) -> str | None:
+        if HANDSET_KEYWORD in entity.keywords:
+            return None  # a handset: placed by the people's uses of it
+        return f"{entity.proxy.schema.name} {NOT_PLACED}"
 
     def _legal_entity(self, entity: Entity) -> str | None:
         if UNKNOWN_HOLDER in entity.keywords:
@@ -380,6 +413,7 @@ class Placer:
         "Event": _event,
         "Associate": _associate,
         "UnknownLink": _unknown_link,
+        "Asset": _asset,
         "LegalEntity": _legal_entity,
     }
 

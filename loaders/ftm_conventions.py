@@ -14,6 +14,11 @@ ARREST_KEYWORD = "arrest"  # Event keyword of an arrest (its name is the arrest_
 OPERATION_KEYWORD = "operation:"  # Event keyword naming the arrest's operation
 CO_ARREST = "arrested together"  # Associate relationship of two people in one arrest
 PREDICTED = "predicted hidden link"  # UnknownLink role of a link an analysis predicted (inference)
+# A handset (FollowTheMoney has no device schema) is an Asset with this keyword and "imei:<IMEI>";
+# each person's use of it is an UnknownLink (person -> handset) with the role USES_HANDSET.
+HANDSET_KEYWORD = "hilorojo:handset"
+IMEI_KEYWORD = "imei:"
+USES_HANDSET = "uses handset"
 # Keyword of the stand-in payer or beneficiary of an account nobody is known to hold (FollowTheMoney
 # requires both on a Payment).
 UNKNOWN_HOLDER = "hilorojo:unknown-holder"

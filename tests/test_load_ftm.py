@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from followthemoney import model
+
 from exchange.export import build_export
 from exchange.network import Selection
 from graph.connection import Graph
 from loaders.ftm import load_ftm
+from loaders.pipeline import load_file
 from tests.conftest import CLEAR_QUERY
 from tests.exchange_data import load_network
 
@@ -25,7 +28,8 @@ PHONES = "MATCH (x:Phone) RETURN x.number AS number, x.quality AS quality ORDER 
 ACCOUNTS = "MATCH (a:Account) RETURN a.account_id AS account ORDER BY account"
 USES = """
 MATCH (p:Person)-[r:USES|HOLDS|HAS_DOCUMENT]->(x)
-RETURN p.person_id AS person, type(r) AS rel, coalesce(x.doc_id, x.account_id, x.number) AS key
+RETURN p.person_id AS person, type(r) AS rel, coalesce(x.doc_id, x.account_id, x.number, x.imei) AS key,
+       toString(r.valid_from) AS since
 ORDER BY person, rel, key
 """
 CALLS = """
@@ -87,6 +91,58 @@ def test_export_then_load_into_an_empty_database_gives_the_same_records(
     # loading the same file again changes nothing
     load_ftm(empty_graph, path)
     assert snapshot(empty_graph) == after
+
+
+# Handsets beside the export network: P1 and P2 share one, P3 has one, the victim V1 one of her own.
+HANDSETS = """person_id,full_name,identifier_type,identifier,valid_from
+P1,José Núñez Peña,imei,356938035643809,2024-01-01
+P2,Luis Gómez,imei,356938035643809,
+P3,Carla Ruiz,imei,490154203237518,
+V1,María Fernanda López,imei,353918050736651,
+"""
+
+
+def test_handsets_travel_as_assets_used_through_unknown_links(empty_graph: Graph, tmp_path: Path) -> None:
+    load_network(empty_graph, tmp_path)
+    (tmp_path / "handsets.csv").write_text(HANDSETS, encoding="utf-8")
+    load_file(empty_graph, "identifiers", tmp_path / "handsets.csv", progress=False)
+    before = snapshot(empty_graph)
+    devices = [(r["person"], r["key"], r["since"]) for r in before["uses"] if r["key"].isdigit()]
+    assert devices == [
+        ("P1", "356938035643809", "2024-01-01"),
+        ("P2", "356938035643809", None),
+        ("P3", "490154203237518", None),
+        ("V1", "353918050736651", None),
+    ]
+    full = build_export(empty_graph, "ftm", Selection(), include_victims=True)
+    lines = [json.loads(line) for line in next(iter(full.files.values())).decode().splitlines()]
+    handsets = {e["id"]: e for e in lines if e["schema"] == "Asset"}
+    uses = [e for e in lines if e["schema"] == "UnknownLink" and e["properties"]["role"] == ["uses handset"]]
+    assert sorted(handsets) == [
+        "hr-device-353918050736651",
+        "hr-device-356938035643809",
+        "hr-device-490154203237518",
+    ]
+    assert sorted((u["properties"]["subject"][0], u["properties"]["object"][0]) for u in uses) == [
+        ("hr-person-P1", "hr-device-356938035643809"),
+        ("hr-person-P2", "hr-device-356938035643809"),
+        ("hr-person-P3", "hr-device-490154203237518"),
+        ("hr-person-V1", "hr-device-353918050736651"),
+    ]
+    for data in [*handsets.values(), *uses]:
+        schema = model.get(data["schema"])
+        assert schema is not None and schema.validate(data) is None
+        assert model.get_proxy(data, cleaned=False).to_dict()["properties"] == data["properties"]
+    # the victim's own handset is in no default export; the shared one is, with the suspects' uses
+    default = next(iter(build_export(empty_graph, "ftm", Selection()).files.values())).decode()
+    assert "353918050736651" not in default and "hr-device-356938035643809" in default
+    # loaded into an empty database, the handsets and who used them (and since when) come back
+    path = tmp_path / "network.ftm.json"
+    path.write_bytes(next(iter(full.files.values())))
+    empty_graph.run_in_batches(CLEAR_QUERY)
+    summary = load_ftm(empty_graph, path)
+    assert summary.rows_rejected == 0
+    assert snapshot(empty_graph) == before
 
 
 def entity(ident: str, schema: str, **props: Any) -> str:

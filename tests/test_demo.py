@@ -257,7 +257,7 @@ def test_loading_the_demo_twice_changes_nothing(
     graph, _ = demo_graph
     before = _snapshot(graph)
     summaries = load_demo(graph, demo_dataset[0], progress=False)
-    assert [s.rows_rejected for s in summaries] == [0, 0, 0, 0]
+    assert [s.rows_rejected for s in summaries] == [0, 0, 0, 0, 0]
     assert _snapshot(graph) == before
 
 
@@ -275,7 +275,7 @@ def test_cli_writes_the_same_files_and_loads_them(
     report = json.loads(proc.stdout)
     assert report["generated"] is True and report["planted"]["brokers"] == 5
     assert [(r["kind"], r["rows_rejected"]) for r in report["loads"]] == [
-        ("arrests", 0), ("identifiers", 0), ("calls", 0), ("transfers", 0)
+        ("arrests", 0), ("identifiers", 0), ("calls", 0), ("transfers", 0), ("outcomes", 0)
     ]  # fmt: skip
     for kind, path in demo_files(tmp_path / "cli"):
         assert path.read_bytes() == (demo_dataset[0] / path.name).read_bytes(), kind

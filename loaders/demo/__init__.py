@@ -49,7 +49,7 @@ __all__ = [
 
 
 def load_demo(graph: Graph, out_dir: Path, *, progress: bool = True) -> list[LoadSummary]:
-    """Load the dataset in ``out_dir`` with the loaders: arrests, identifiers, calls, transfers."""
+    """Load the dataset in ``out_dir`` with the loaders: arrests, identifiers, calls, transfers, outcomes."""
     from loaders.pipeline import load_file
 
     return [

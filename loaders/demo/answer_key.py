@@ -6,22 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graph.model import derived_person_id
 from loaders.demo.dataset import ANSWER_KEY
 from loaders.demo.organisation import Org
+from loaders.demo.outcomes import graph_id
 from loaders.demo.route import CO_INDEX, ROUTE
-from values.name import name_key
 
 
 def add_to_answer_key(org: Org) -> None:
     """Record the organisation's people, cells and brokers in the shared answer key."""
     key = org.ctx.key
     for person in org.people:
-        pid = (
-            person.pid
-            if person.explicit_id
-            else derived_person_id(name_key(person.name), person.dob, person.nationality)
-        )
+        pid = graph_id(person)
         entry: dict[str, Any] = {
             "name": person.name,
             "date_of_birth": person.dob,

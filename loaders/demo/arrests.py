@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from loaders.demo.model import Event, Place, day_between, iso_day
 from loaders.demo.names import ES_NATS, strip_accents_upper
 from loaders.demo.organisation import Org
+from loaders.demo.outcomes import exploitation_forms
 from loaders.demo.route import CO_INDEX, DAY, INTERDICTION_CELLS, RECRUITING_CELL, ROUTE
 
 
@@ -115,6 +116,7 @@ def _plant_rearrest(org: Org) -> None:
 def arrest_rows(org: Org) -> Iterator[dict[str, str]]:
     """One ``arrests.csv`` row per person per event, in event order."""
     rng, ctx = org.rng, org.ctx
+    forms = exploitation_forms(org)
     for event in org.events:
         place = event.place
         for person, role, charges, written_name in event.people:
@@ -143,4 +145,5 @@ def arrest_rows(org: Org) -> Iterator[dict[str, str]]:
                 "longitude": f"{place.lon:.4f}",
                 "phones": phones,
                 "accounts": accounts,
+                "exploitation": forms.get(person.pid, "") if role == "victim" else "",
             }

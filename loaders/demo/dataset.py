@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from graph.errors import InputError
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 1
 PHONE_REGION = "CO"  # national-format numbers in the files are Colombian: load them with region CO
 THRESHOLD_USD = 10_000  # reporting threshold the structured payments stay under
 STRUCTURING_MIN_CENTS = 950_000
 STRUCTURING_MAX_CENTS = 999_000
-LOAD_ORDER = ("arrests", "identifiers", "calls", "transfers")  # people first, then events that name them
+# people first, then the events and outcomes that name them
+LOAD_ORDER = ("arrests", "identifiers", "calls", "transfers", "outcomes")
 
 ARREST_COLUMNS = (
     "arrest_id",
@@ -33,6 +34,7 @@ ARREST_COLUMNS = (
     "longitude",
     "phones",
     "accounts",
+    "exploitation",
 )
 CALL_COLUMNS = (
     "call_id",
@@ -73,11 +75,13 @@ TRANSFER_COLUMNS = (
     "receiver_country",
     "reference",
 )
+OUTCOME_COLUMNS = ("case_id", "person_id", "full_name", "date_of_birth", "stage", "date", "court")
 FILES = {
     "arrests": ("arrests.csv", ARREST_COLUMNS),
     "identifiers": ("identifiers.csv", IDENTIFIER_COLUMNS),
     "calls": ("calls.csv", CALL_COLUMNS),
     "transfers": ("transfers.csv", TRANSFER_COLUMNS),
+    "outcomes": ("outcomes.csv", OUTCOME_COLUMNS),
 }
 ANSWER_KEY = "answer_key.json"
 

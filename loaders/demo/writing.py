@@ -1,4 +1,4 @@
-"""Writing a dataset: organisations one at a time into the four CSV files, then the answer key."""
+"""Writing a dataset: organisations one at a time into the five CSV files, then the answer key."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from loaders.demo.dataset import DEFAULT_SEED, FILES, GENERATOR_VERSION, LOAD_OR
 from loaders.demo.identifiers import identifier_rows
 from loaders.demo.money import transfer_rows
 from loaders.demo.organisation import Org
+from loaders.demo.outcomes import outcome_rows
 from loaders.demo.people import build_people
 
 
@@ -31,7 +32,7 @@ def _writer(handle: TextIO, columns: tuple[str, ...]) -> csv.DictWriter[str]:
 
 
 def generate(out_dir: Path, scale: Scale, seed: int = DEFAULT_SEED) -> dict[str, Any]:
-    """Write the four CSV files and ``answer_key.json`` into ``out_dir``; return the answer key.
+    """Write the five CSV files and ``answer_key.json`` into ``out_dir``; return the answer key.
 
     Organisations are generated and written one at a time, so memory grows with the people (for the
     answer key), not with the calls or transfers. Files are written under temporary names and renamed
@@ -66,6 +67,7 @@ def _generate(out_dir: Path, scale: Scale, seed: int) -> dict[str, Any]:
                 ("identifiers", identifier_rows(org)),
                 ("calls", call_rows(org, _share(scale.calls, scale.orgs, index))),
                 ("transfers", transfer_rows(org, _share(scale.transfers, scale.orgs, index))),
+                ("outcomes", outcome_rows(org)),
             ):
                 for row in rows:
                     writers[kind].writerow(row)

@@ -40,7 +40,7 @@ from ui.cli.output import console, print_json, print_table
 @click.option("--no-load", is_flag=True, help="Only write the files.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def demo(scale: str, seed: int, out_dir: Path | None, no_load: bool, as_json: bool) -> None:
-    """Write the demo dataset (arrests, calls, identifiers, transfers and answer_key.json) and load it."""
+    """Write the demo dataset (arrests, calls, identifiers, transfers, outcomes, answer_key.json); load it."""
     settings = load_settings()
     out = out_dir or settings.home / "demo" / f"{scale}-{seed}"
     started = time.perf_counter()

@@ -19,6 +19,7 @@ from graph.protected import HIDDEN, MINOR, VICTIM, Protected, shield
 from graph.settings import Settings
 from loaders.pipeline import load_file
 from tests.conftest import run_cli, server_env
+from ui.cli.report import write_csv
 
 # Ages at the event: V1 is 17 on 2024-01-10 (a girl) and 18 on 2024-02-15 (a woman); V5 turns 18 on
 # the day of A2 (a man); V3 is 13 (a boy); V6 is 16 (a girl); V4 has no sex, V7 sex X: unknown.
@@ -284,3 +285,23 @@ def test_children_are_shielded_like_victims(loaded: Graph, tmp_path: Path) -> No
     )
     adult = shield(loaded.read_one("MATCH (p:Person {person_id: 'P1'}) RETURN p"), strings)["p"]
     assert adult["name"] == "Pedro Uno" and str(adult["date_of_birth"]) == "1980-05-01"
+
+
+def test_csv_writes_labels_that_look_like_formulas_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    row = {
+        "person_id": "X",
+        "role": "suspect",
+        "sex": "M",
+        "born": date(1980, 1, 1),
+        "nationality": "CO",
+        "arrest_id": "A",
+        "arrest_date": date(2024, 1, 1),
+        "country": "CO",
+        "operations": ["=HYPERLINK(1)"],
+        "charges": [],
+        "exploitation": None,
+    }
+    write_csv(strategic_report([row], []))
+    lines = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert ["'=HYPERLINK(1)", "suspect", "0", "<5", "0", "0", "0", "<5"] in lines
+    assert ["'=HYPERLINK(1)", "<5", "0", "0", "0", "0", "0"] in lines  # the justice chain

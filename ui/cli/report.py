@@ -14,6 +14,7 @@ from dossier.strategic import render_strategic_pdf
 from graph import strategic
 from graph.connection import get_graph
 from graph.errors import InputError
+from loaders.formula import neutralise
 from ui.cli.output import console, print_json, print_table
 
 
@@ -42,12 +43,16 @@ def build(by: str, since: date | None, until: date | None, threshold: int) -> St
 
 
 def write_csv(report: StrategicReport) -> None:
-    """Each table as a block of CSV lines: its title, its header, its rows, a blank line."""
+    """Each table as a block of CSV lines: its title, its header, its rows, a blank line; a text cell
+    that would begin a spreadsheet formula gets a leading apostrophe."""
     out = csv.writer(sys.stdout, lineterminator="\n")
     for table in report.tables():
         out.writerow([table.title])
         out.writerow(table.columns)
-        out.writerows(["" if v is None else v for v in row] for row in table.rows)
+        # labels come from the files (an operation named "=HYPERLINK(…)"): written as text
+        out.writerows(
+            [neutralise(v) if isinstance(v, str) or v is None else v for v in row] for row in table.rows
+        )
         out.writerow([])
 
 

@@ -1,9 +1,7 @@
-"""The web UI's read queries: overview, search, neighbourhoods, rankings, timelines and map aggregates."""
+"""The web UI's read queries: overview, neighbourhoods, entities and timelines (with the rest re-exported)."""
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -11,11 +9,24 @@ from typing import Any, Final
 
 from access import session
 from access.roles import Permission
-from graph.analysis_store import LEVEL_PROPERTY, TIE_BREAK
 from graph.connection import Graph
-from graph.errors import InputError, QueryFailed
+from graph.console import (
+    CONSOLE_MAX_ROWS,
+    CONSOLE_PROCEDURES,
+    CONSOLE_REFUSED_OPERATORS,
+    CONSOLE_SHOW_ALLOWED,
+    CONSOLE_TIMEOUT_S,
+    console_query,
+)
+from graph.errors import InputError
+from graph.map_aggregates import arrest_places, countries, money_flows, nationality_flows
 from graph.model import NODE_KEYS, RELATIONSHIP_TYPES
 from graph.paths import NODE_ID
+from graph.rankings import MEASURES, communities, community_node_ids, ranking, ranking_filters
+from graph.search import SEARCH_LABELS, lucene_query, search
+
+# The web UI reads every query through this module: the neighbourhood, entities and timelines live
+# here; the console, the map's aggregates, rankings and search in the modules named for them.
 
 # Layers an analyst switches on and off, as relationship types of the model.
 LAYERS: Final[dict[str, tuple[str, ...]]] = {
@@ -27,27 +38,6 @@ LAYERS: Final[dict[str, tuple[str, ...]]] = {
     "inferred": ("LIKELY_LINKED",),
 }
 DEFAULT_LAYERS: Final[tuple[str, ...]] = ("phones", "money", "arrests", "identity")
-# Person properties that `hilorojo analyze` writes back (docs/architecture.md) and the UI may rank by.
-# The first is what the Brokers page ranks by unless told otherwise (docs/analytics.md).
-MEASURES: Final[tuple[str, ...]] = (
-    "cell_bridging",
-    "cell_brokerage",
-    "pagerank",
-    "k_betweenness",
-    "betweenness",
-    "degree",
-    "weighted_degree",
-    "closeness",
-    "harmonic",
-    "eigenvector",
-    "effective_size",
-    "constraint",
-    "brokerage_coordinator",
-    "brokerage_itinerant",
-    "brokerage_gatekeeper",
-    "brokerage_representative",
-    "brokerage_liaison",
-)
 NAME_KEYS: Final[tuple[str, ...]] = (
     "name",
     "number",
@@ -58,9 +48,7 @@ NAME_KEYS: Final[tuple[str, ...]] = (
     "arrest_id",
     "code",
 )
-SEARCH_LABELS: Final[tuple[str, ...]] = ("Person", "Phone", "Device", "Account", "Document", "Email")
 MAX_HOPS: Final[int] = 3
-LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 
 LOADS_QUERY = """
 MATCH (s:Source)
@@ -86,33 +74,6 @@ CALL () { MATCH (p:Person) WHERE p.role IS NULL RETURN count(p) AS people_withou
 RETURN unparsed_phones, bad_imeis, unnamed_people, loads_with_rejects,
        coalesce(rejected_rows, 0) AS rejected_rows,
        people_without_role
-"""
-FULLTEXT_QUERY = """
-CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $limit}) YIELD node, score
-RETURN elementId(node) AS id, [l IN labels(node) WHERE l IN $labels][0] AS label,
-       coalesce(node.person_id, node.number, node.imei, node.account_id, node.doc_id, node.address) AS key,
-       coalesce(node.name, node.number, node.imei, node.account_id, node.doc_id,
-                node.address) AS name,
-       node.role AS role, node.aliases AS aliases, score
-"""
-EXACT_QUERY = """
-CALL () {
-  MATCH (n:Phone) WHERE n.number IN $candidates OR n.digits IN $candidates RETURN n
-  UNION
-  MATCH (n:Device) WHERE n.imei IN $candidates RETURN n
-  UNION
-  MATCH (n:Account) WHERE n.account_id = $account RETURN n
-  UNION
-  MATCH (n:Document) WHERE n.number = $text OR n.doc_id = $text RETURN n
-  UNION
-  MATCH (n:Email) WHERE n.address = $email RETURN n
-  UNION
-  MATCH (n:Person) WHERE n.person_id = $text RETURN n
-}
-RETURN elementId(n) AS id, [l IN labels(n) WHERE l IN $labels][0] AS label,
-       coalesce(n.person_id, n.number, n.imei, n.account_id, n.doc_id, n.address) AS key,
-       coalesce(n.name, n.number, n.imei, n.account_id, n.doc_id, n.address) AS name,
-       n.role AS role, n.aliases AS aliases, 100.0 AS score
 """
 PERSON_IDS_QUERY = """
 MATCH (p:Person) WHERE p.person_id IN $person_ids
@@ -162,19 +123,6 @@ RETURN elementId(a) AS source, elementId(b) AS target, type(r) AS type, count(r)
        min(coalesce(r.start_time, r.timestamp)) AS first, max(coalesce(r.start_time, r.timestamp)) AS last,
        sum(r.amount_micro) AS amount_micro
 """
-# The Cypher console (admin only): its time limit, its row limit, and what its plans may contain.
-CONSOLE_TIMEOUT_S: Final = float(os.environ.get("HILOROJO_CONSOLE_TIMEOUT", "30"))
-CONSOLE_MAX_ROWS: Final = 10_000
-CONSOLE_REFUSED_OPERATORS: Final = frozenset({"AdministrationCommand", "LoadCSV"})
-CONSOLE_SHOW_ALLOWED: Final = frozenset({"ShowIndexes", "ShowConstraints"})
-CONSOLE_PROCEDURES: Final[tuple[str, ...]] = (
-    "db.labels(",
-    "db.relationshipTypes(",
-    "db.propertyKeys(",
-    "db.schema.",
-    "apoc.path.",
-    "apoc.meta.",
-)
 ENTITY_QUERY = """
 MATCH (n) WHERE elementId(n) = $id
 OPTIONAL MATCH (n)-[r]-(m)
@@ -183,54 +131,6 @@ RETURN elementId(n) AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, prop
        collect(CASE WHEN type IS NULL THEN NULL ELSE {type: type, other: other, count: count} END) AS links
 """
 ARREST_ID_QUERY = "MATCH (n:Arrest {arrest_id: $key}) RETURN elementId(n) AS id"
-RANKING_QUERY = """
-MATCH (p:Person)
-WHERE coalesce(p.role, 'unknown') <> 'victim' AND p[$measure] IS NOT NULL
-  AND ($community IS NULL OR p.community = $community)
-  AND ($organisation IS NULL OR p.organisation = $organisation)
-  AND ($country IS NULL OR p.nationality = $country)
-  AND ($operation IS NULL
-       OR EXISTS { (p)-[:INVOLVED_IN]->(:Arrest)-[:PART_OF]->(:Operation {name: $operation}) })
-RETURN p.person_id AS person_id, p.name AS name, p.role AS role, p.nationality AS nationality,
-       p.community AS community, p.organisation AS organisation, p[$measure] AS score,
-       p.cell_bridging AS cell_bridging, p.cell_brokerage AS cell_brokerage,
-       p.k_betweenness AS k_betweenness, p.degree AS degree,
-       p.betweenness AS betweenness, p.betweenness_se AS betweenness_se,
-       p.pagerank AS pagerank, p.constraint AS constraint, p.effective_size AS effective_size,
-       p.brokerage_coordinator AS coordinator, p.brokerage_itinerant AS itinerant,
-       p.brokerage_gatekeeper AS gatekeeper, p.brokerage_representative AS representative,
-       p.brokerage_liaison AS liaison, p.key_player AS key_player, p.kpp_rank AS kpp_rank
-ORDER BY score DESC, coalesce(p[$then], 0) DESC, person_id
-LIMIT $limit
-"""
-RANKING_FILTERS_QUERY = """
-CALL () { MATCH (p:Person) WHERE p.organisation IS NOT NULL
-          RETURN collect(DISTINCT p.organisation) AS organisations }
-CALL () { MATCH (p:Person) WHERE p.nationality IS NOT NULL
-          RETURN collect(DISTINCT p.nationality) AS countries }
-CALL () { MATCH (o:Operation) RETURN collect(o.name) AS operations }
-RETURN organisations, countries, operations
-"""
-# $property is the level's Person property (graph.analysis_store.LEVEL_PROPERTY).
-COMMUNITIES_QUERY = """
-MATCH (p:Person) WHERE p[$property] IS NOT NULL AND ($organisation IS NULL OR p.organisation = $organisation)
-WITH p[$property] AS community, collect(p) AS members, count(DISTINCT p.community) AS cells,
-     min(p.organisation) AS organisation
-RETURN community, size(members) AS size, organisation, cells,
-       size([m IN members WHERE m.role = 'suspect']) AS suspects,
-       size([m IN members WHERE m.role = 'victim']) AS victims,
-       [m IN members WHERE coalesce(m.role, 'unknown') <> 'victim'
-           | {person_id: m.person_id, name: m.name, pagerank: m.pagerank,
-              cell_bridging: m.cell_bridging, cell_brokerage: m.cell_brokerage}] AS people,
-       [m IN members WHERE m.nationality IS NOT NULL | m.nationality] AS nationalities
-ORDER BY size DESC, community
-"""
-COMMUNITY_MEMBERS_QUERY = """
-MATCH (p:Person) WHERE p[$property] = $community
-RETURN elementId(p) AS id
-ORDER BY coalesce(p.cell_bridging, 0) DESC, coalesce(p.cell_brokerage, 0) DESC, coalesce(p.pagerank, 0) DESC
-LIMIT $limit
-"""
 TIMELINE_QUERY = """
 MATCH (n) WHERE elementId(n) IN $ids
 CALL (n) {
@@ -255,30 +155,6 @@ CALL (n) {
 RETURN coalesce(n.name, n.number, n.account_id, n.imei) AS entity, kind, at, what, detail, amount, unit
 ORDER BY at
 LIMIT $limit
-"""
-COUNTRIES_QUERY = """
-MATCH (c:Country)
-RETURN c.code AS code, c.name AS name,
-       COUNT { (c)<-[:NATIONAL_OF]-(:Person) } AS nationals,
-       COUNT { (c)<-[:IN_COUNTRY]-(:Arrest) } AS arrests
-"""
-ARREST_PLACES_QUERY = """
-MATCH (a:Arrest)
-WHERE a.latitude IS NOT NULL AND a.longitude IS NOT NULL
-RETURN a.city AS city, a.country AS country, a.latitude AS latitude, a.longitude AS longitude,
-       count(a) AS arrests
-"""
-NATIONALITY_FLOWS_QUERY = """
-MATCH (p:Person)-[:INVOLVED_IN]->(a:Arrest)
-WHERE p.nationality IS NOT NULL AND a.country IS NOT NULL
-RETURN p.nationality AS origin, a.country AS destination, count(DISTINCT p) AS people,
-       count(DISTINCT CASE WHEN p.role = 'victim' THEN p END) AS victims
-"""
-MONEY_FLOWS_QUERY = """
-MATCH (x:Account)-[t:TRANSFERRED]->(y:Account)
-WHERE x.country IS NOT NULL AND y.country IS NOT NULL AND x.country <> y.country
-RETURN x.country AS origin, y.country AS destination, t.currency AS currency, count(t) AS transfers,
-       sum(t.amount_micro) AS amount_micro
 """
 
 
@@ -342,48 +218,6 @@ def quality(graph: Graph) -> dict[str, int]:
     """Counts of data-quality problems: unparsed phones, bad IMEIs, loads with rejected rows, ..."""
     row = graph.read_one(QUALITY_QUERY) or {}
     return {k: int(v or 0) for k, v in row.items()}
-
-
-def lucene_query(text: str) -> str:
-    """A full-text query for ``text``: every word escaped; words of letters also match fuzzily (``~``)."""
-    words = [w for w in text.lower().split() if any(c.isalnum() for c in w)]
-    terms = [(LUCENE_SPECIAL.sub(r"\\\1", w), w.isalpha() and len(w) >= 3) for w in words]
-    return " AND ".join(f"({t}^2 OR {t}~)" if fuzzy else t for t, fuzzy in terms)
-
-
-def search(
-    graph: Graph, text: str, phone_candidates: Iterable[str] = (), limit: int = 25
-) -> list[dict[str, Any]]:
-    """Entities matching ``text``: exact identifiers first, then full-text hits on names and aliases.
-    The search text goes to the audit trail."""
-    session.require(Permission.SEARCH)
-    text = text.strip()
-    if not text:
-        raise InputError("nothing to search for", "type a name, alias, phone number, IMEI or account")
-    session.record("search", text=text)
-    digits = re.sub(r"\D", "", text)
-    candidates = sorted({text, digits, *phone_candidates} - {""})
-    exact = graph.read(
-        EXACT_QUERY,
-        {
-            "candidates": candidates,
-            "account": re.sub(r"\s", "", text).upper(),
-            "email": text.lower(),
-            "text": text,
-            "labels": list(SEARCH_LABELS),
-        },
-    )
-    rows = list(exact)
-    query = lucene_query(text)
-    if query:
-        rows += graph.read(FULLTEXT_QUERY, {"query": query, "limit": limit, "labels": list(SEARCH_LABELS)})
-    seen: set[str] = set()
-    found = []
-    for row in rows:
-        if row["id"] not in seen and row["label"]:
-            seen.add(row["id"])
-            found.append(row)
-    return found[:limit]
 
 
 def person_node_ids(graph: Graph, person_ids: Sequence[str]) -> list[str]:
@@ -491,51 +325,6 @@ def node_id(graph: Graph, label: str, key: str) -> str | None:
     return str(row["id"]) if row else None
 
 
-def ranking(
-    graph: Graph,
-    measure: str,
-    community: int | None = None,
-    country: str | None = None,
-    operation: str | None = None,
-    limit: int = 50,
-    organisation: int | None = None,
-) -> list[dict[str, Any]]:
-    """People (never victims) ranked by a measure that the analysis wrote back, with their other measures;
-    ``community`` is a cell, ``organisation`` a group of cells."""
-    if measure not in MEASURES:
-        raise InputError(f"unknown measure {measure!r}", f"choose among {', '.join(MEASURES)}")
-    params = {
-        "measure": measure,
-        "then": TIE_BREAK.get(measure, measure),
-        "community": community,
-        "organisation": organisation,
-        "country": country,
-        "operation": operation,
-    }
-    return graph.read(RANKING_QUERY, {**params, "limit": limit})
-
-
-def ranking_filters(graph: Graph) -> dict[str, list[Any]]:
-    """The organisations, nationalities and operations present, for the ranking filters."""
-    row = graph.read_one(RANKING_FILTERS_QUERY) or {}
-    return {k: sorted(v or [], key=str) for k, v in row.items()}
-
-
-def communities(graph: Graph, level: str = "cell", organisation: int | None = None) -> list[dict[str, Any]]:
-    """Every community at ``level`` (cell or organisation; cells only of ``organisation`` when given)
-    with its size, cells, counts of suspects and victims, and its people (victims left out)."""
-    if level not in LEVEL_PROPERTY:
-        raise InputError(f"no community level {level!r}", f"choose among {', '.join(LEVEL_PROPERTY)}")
-    params = {"property": LEVEL_PROPERTY[level], "organisation": organisation}
-    return graph.read(COMMUNITIES_QUERY, params)
-
-
-def community_node_ids(graph: Graph, community: int, limit: int = 200, level: str = "cell") -> list[str]:
-    """Element ids of a cell's (or organisation's) people, the strongest brokers first."""
-    params = {"property": LEVEL_PROPERTY[level], "community": community, "limit": limit}
-    return [r["id"] for r in graph.read(COMMUNITY_MEMBERS_QUERY, params)]
-
-
 def timeline(
     graph: Graph,
     node_ids: Sequence[str],
@@ -548,58 +337,50 @@ def timeline(
     return graph.read(TIMELINE_QUERY, {**params, "since_date": _day(since), "until_date": _day(until)})
 
 
-def countries(graph: Graph) -> list[dict[str, Any]]:
-    """Countries with the number of nationals and of arrests in them."""
-    return graph.read(COUNTRIES_QUERY)
-
-
-def arrest_places(graph: Graph) -> list[dict[str, Any]]:
-    """Arrest locations (latitude, longitude) with the number of arrests at each."""
-    return graph.read(ARREST_PLACES_QUERY)
-
-
-def nationality_flows(graph: Graph) -> list[dict[str, Any]]:
-    """People by nationality and country of arrest (victims counted apart)."""
-    return graph.read(NATIONALITY_FLOWS_QUERY)
-
-
-def money_flows(graph: Graph) -> list[dict[str, Any]]:
-    """Transfers between accounts of different countries, summed by currency."""
-    return graph.read(MONEY_FLOWS_QUERY)
-
-
-def console_query(
-    graph: Graph, query: str, limit: int = 1000, timeout: float | None = None
-) -> tuple[list[str], list[list[Any]]]:
-    """An administrator's query in a READ transaction (the database refuses writes), stopped after
-    ``timeout`` seconds (HILOROJO_CONSOLE_TIMEOUT, 30 by default) and cut at ``limit`` rows (at most
-    CONSOLE_MAX_ROWS): column names and rows. Administration commands and procedures outside
-    CONSOLE_PROCEDURES are refused from the query's plan, before it runs; the text is audited."""
-    session.require(Permission.CONSOLE)
-    session.record("console_query", text=query)
-    if not 1 <= limit <= CONSOLE_MAX_ROWS:
-        raise InputError(f"row limit {limit} is out of range", f"use 1 to {CONSOLE_MAX_ROWS:,} rows")
-    timeout = CONSOLE_TIMEOUT_S if timeout is None else timeout
-    for operator, details in graph.plan_operators(query):
-        if operator in CONSOLE_REFUSED_OPERATORS or (
-            operator.startswith("Show") and operator not in CONSOLE_SHOW_ALLOWED
-        ):
-            raise InputError(
-                f"the console does not run {operator} commands",
-                "it reads the investigation graph; server administration is done with Neo4j's own tools",
-            )
-        if operator == "ProcedureCall" and not details.startswith(CONSOLE_PROCEDURES):
-            name = details.split("(")[0]
-            raise InputError(
-                f"the console does not call the procedure {name}",
-                f"allowed: {', '.join(p.rstrip('.') for p in CONSOLE_PROCEDURES)}",
-            )
-    try:
-        return graph.read_only_query(query, limit=limit, timeout=timeout)
-    except QueryFailed as exc:
-        if "Timed" in (exc.hint or "") or "timed out" in exc.message.lower():
-            raise QueryFailed(
-                f"the query ran longer than {timeout:g} s and was stopped",
-                "add a LIMIT, start from an indexed property, or narrow the pattern",
-            ) from exc
-        raise
+__all__ = [
+    "ARREST_ID_QUERY",
+    "CONSOLE_MAX_ROWS",
+    "CONSOLE_PROCEDURES",
+    "CONSOLE_REFUSED_OPERATORS",
+    "CONSOLE_SHOW_ALLOWED",
+    "CONSOLE_TIMEOUT_S",
+    "DEFAULT_LAYERS",
+    "EDGES_QUERY",
+    "ENTITY_QUERY",
+    "EXPAND_QUERY",
+    "Edge",
+    "LAST_ANALYSIS_QUERY",
+    "LAYERS",
+    "LOADS_QUERY",
+    "MAX_HOPS",
+    "MEASURES",
+    "NAME_KEYS",
+    "NODES_QUERY",
+    "Node",
+    "OWNERS_QUERY",
+    "PERSON_IDS_QUERY",
+    "QUALITY_QUERY",
+    "SEARCH_LABELS",
+    "Subgraph",
+    "TIMELINE_QUERY",
+    "arrest_places",
+    "communities",
+    "community_node_ids",
+    "console_query",
+    "countries",
+    "entity",
+    "last_analysis",
+    "layer_types",
+    "loads",
+    "lucene_query",
+    "money_flows",
+    "nationality_flows",
+    "neighbourhood",
+    "node_id",
+    "person_node_ids",
+    "quality",
+    "ranking",
+    "ranking_filters",
+    "search",
+    "timeline",
+]

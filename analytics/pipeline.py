@@ -18,9 +18,10 @@ from analytics import brokerage, centrality, communities, forked, hidden_links, 
 from analytics.cell_bridging import cell_bridging
 from analytics.cell_brokerage import cell_brokerage
 from analytics.communities import Communities
+from analytics.engine import ENGINES, NO_GDS, DatabaseAnalysis, Engine, analyze_in_database, choose_engine
 from analytics.kbetweenness import choose_k, k_betweenness
 from analytics.network import PersonNetwork, project
-from graph import analysis_store, gds
+from graph import analysis_store
 from graph.connection import Graph
 from graph.errors import InputError
 from graph.projection import parse_layers
@@ -80,41 +81,6 @@ def _groups(net: PersonNetwork, comms: communities.Communities, group_by: str) -
             f"cannot group by {group_by!r}", f"choose among {', '.join(brokerage.GROUP_ATTRIBUTES)}"
         )
     return list(net.g.vs[group_by])
-
-
-ENGINES = ("auto", "gds", "in-process")
-NO_GDS = "the server has no Graph Data Science (gds.version() is missing)"
-
-
-@dataclass(frozen=True)
-class Engine:
-    """Which engine an analysis runs on, and why: 'gds' (Graph Data Science in the server) or
-    'in-process' (this package, on the network held in this process)."""
-
-    name: str
-    reason: str
-    gds_version: str | None = None
-
-    def describe(self) -> str:
-        return f"{self.name} ({self.reason})"
-
-
-def choose_engine(graph: Graph, requested: str = "auto") -> Engine:
-    """GDS when the server has it (``auto``) or when asked for (``gds``, refused without it); else the
-    in-process engine."""
-    if requested not in ENGINES:
-        raise InputError(f"--engine {requested!r} is not an engine", f"choose among {', '.join(ENGINES)}")
-    if requested == "in-process":
-        return Engine("in-process", "asked for with --engine in-process")
-    version = gds.gds_version(graph)
-    if version is None:
-        if requested == "gds":
-            raise InputError(
-                f"--engine gds: {NO_GDS} at {graph.settings.uri}",
-                "install the Graph Data Science plugin on the server, or use --engine auto",
-            )
-        return Engine("in-process", NO_GDS)
-    return Engine("gds", f"Graph Data Science {version} on the server", version)
 
 
 # Forking pays when the path measures take seconds: above n·m = FORK_WORK (1,000 people, 20,000 links).
@@ -320,93 +286,6 @@ def analyze(
 
 
 @dataclass
-class DatabaseAnalysis:
-    """An analysis that Graph Data Science computed in the server (``analyze_in_database``)."""
-
-    analysis_id: str
-    engine: Engine
-    nodes: int
-    edges: int
-    modularity: float | None
-    links: int
-    parameters: dict[str, Any]
-    timings: dict[str, float]
-
-
-def analyze_in_database(
-    graph: Graph,
-    engine: Engine,
-    layers: str | list[str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    weighted: bool = False,
-    resolution: float = 1.0,
-    seed: int = 42,
-    link_top: int = 500,
-    exact_up_to: int | None = None,
-) -> DatabaseAnalysis:
-    """The analysis in Graph Data Science (graph.gds): degree, PageRank, betweenness (exact, or sampled
-    by the same rule as in-process), Leiden cells and organisations, and hidden links, written back as
-    the in-process engine writes them; the measures GDS does not compute are left empty."""
-    session.require(Permission.ANALYZE)
-    names = parse_layers(layers)
-    if resolution <= 0:
-        raise InputError(f"--resolution {resolution} is not positive", "give a resolution > 0, e.g. 1.0")
-    start = time.perf_counter()
-
-    def sampling(n: int, m: int) -> int | None:
-        method = centrality.choose_method(n, m, False, exact_up_to=exact_up_to)
-        return None if method.exact else method.pivots
-
-    run = gds.run_in_gds(graph, names, since, until, weighted, resolution, seed, sampling, link_top)
-    t_gds = time.perf_counter() - start
-    params = {
-        "engine": engine.describe(),
-        "gds_version": run.version,
-        "weighted": weighted,
-        "resolution": resolution,
-        "seed": seed,
-        "link_top": link_top,
-        "exact_up_to": exact_up_to,
-        **run.parameters,
-        "methods": {
-            "degree": {"exact": True, "how": "distinct contacts (GDS degree)"},
-            "pagerank": {"exact": True, "how": "GDS PageRank, damping 0.85"},
-            "betweenness": {
-                "exact": run.parameters["betweenness_sampling_size"] is None,
-                "how": "GDS betweenness (Brandes; sampled sources when above the exact limit)",
-            },
-            "community": {"exact": True, "how": "GDS Leiden, first level", "level": "cell"},
-            "organisation": {"exact": True, "how": "GDS Leiden, last level", "level": "organisation"},
-        },
-    }
-    aid = uuid.uuid4().hex
-    analysis_store.save_analysis(
-        graph,
-        {
-            "analysis_id": aid,
-            "layers": list(names),
-            "since": since,
-            "until": until,
-            "parameters": json.dumps(params, sort_keys=True),
-            "run_at": datetime.now(UTC).isoformat(),
-            "nodes": run.nodes,
-            "edges": run.edges,
-            "modularity": run.modularity,
-            "link_auc": None,
-            "engine": "gds",
-        },
-        run.person_rows,
-        run.links,
-    )
-    session.record("analyze", [aid], layers=list(names), since=since, until=until)
-    timings = {"gds": round(t_gds, 3), "total": round(time.perf_counter() - start, 3)}
-    return DatabaseAnalysis(
-        aid, engine, run.nodes, run.edges, run.modularity, len(run.links), params, timings
-    )
-
-
-@dataclass
 class LatestDisruption:
     """Key players and disruption curves on the network of the latest analysis, as it was projected."""
 
@@ -433,3 +312,20 @@ def latest_disruption(graph: Graph, k: int, random_runs: int = 5) -> LatestDisru
         net, k, bt, players.members, random_runs=random_runs, efficiency_pivots=None if net.n <= 3000 else 32
     )
     return LatestDisruption(net, bt, players, sim)
+
+
+__all__ = [
+    "AnalysisResult",
+    "DatabaseAnalysis",
+    "ENGINES",
+    "Engine",
+    "FORK_WORK",
+    "LatestDisruption",
+    "NO_GDS",
+    "analyze",
+    "analyze_in_database",
+    "choose_engine",
+    "compute",
+    "latest_disruption",
+    "measure_methods",
+]

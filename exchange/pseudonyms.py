@@ -36,14 +36,12 @@ def _scrubber(secrets: Mapping[str, str]) -> Any:
     return scrub
 
 
-def pseudonymise(network: Network) -> Network:
-    """The network with each victim shown as "Victim N" (in person_id order), the phones, handsets,
-    accounts, documents and e-mail addresses that only victims use replaced by placeholders, and
-    every victim's name, aliases, id, birth date and withheld identifier removed from all text."""
+def _victims(network: Network) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The victims in person_id order, their pseudonymous ids, and the texts that name them (name,
+    aliases, id, birth date) with what replaces each."""
     victims = sorted(pid for pid, p in network.people.items() if p.get("role") == "victim")
     new_pid: dict[str, str] = {}
     secrets: dict[str, str] = {}
-    people: dict[str, dict[str, Any]] = {}
     for n, pid in enumerate(victims, 1):
         p = network.people[pid]
         new_pid[pid] = f"victim-{n}"
@@ -53,6 +51,12 @@ def pseudonymise(network: Network) -> Network:
         secrets[pid] = f"victim-{n}"
         if p.get("date_of_birth"):
             secrets[str(p["date_of_birth"])] = "(protected)"
+    return victims, new_pid, secrets
+
+
+def _withheld(network: Network, secrets: dict[str, str]) -> dict[tuple[str, str], str]:
+    """A placeholder for each identifier only victims use (its key, digits, number and holder's name
+    added to ``secrets``)."""
     new_key: dict[tuple[str, str], str] = {}
     counts: dict[str, int] = {}
     for (label, key), ident in network.identifiers.items():
@@ -68,6 +72,16 @@ def pseudonymise(network: Network) -> Network:
             ):
                 if text:
                     secrets.setdefault(str(text), placeholder)
+    return new_key
+
+
+def pseudonymise(network: Network) -> Network:
+    """The network with each victim shown as "Victim N" (in person_id order), the phones, handsets,
+    accounts, documents and e-mail addresses that only victims use replaced by placeholders, and
+    every victim's name, aliases, id, birth date and withheld identifier removed from all text."""
+    victims, new_pid, secrets = _victims(network)
+    new_key = _withheld(network, secrets)
+    people: dict[str, dict[str, Any]] = {}
     scrub = _scrubber(secrets)
     for pid, p in network.people.items():
         if pid in new_pid:

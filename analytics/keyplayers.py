@@ -190,6 +190,47 @@ def _state(g: ig.Graph, alive: np.ndarray, eff_pivots: int | None, seed: int) ->
     return int(lcc), global_efficiency(h, eff_pivots, seed)
 
 
+def _removals(
+    net: PersonNetwork, steps: int, pick: Any, efficiency_pivots: int | None, seed: int
+) -> tuple[list[int], list[int], list[float]]:
+    """Remove the person ``pick(alive, step)`` names at each step (until it names nobody): who was
+    removed, and the largest component and the efficiency after each removal."""
+    alive = np.ones(net.n, dtype=bool)
+    removed: list[int] = []
+    lccs: list[int] = []
+    effs: list[float] = []
+    for step in range(steps):
+        v = pick(alive, step)
+        if v is None:
+            break
+        alive[v] = False
+        removed.append(v)
+        lcc, eff = _state(net.g, alive, efficiency_pivots, seed)
+        lccs.append(lcc)
+        effs.append(eff)
+    return removed, lccs, effs
+
+
+def _by_degree(g: ig.Graph, allowed: np.ndarray) -> Any:
+    """Pick the allowed person of highest degree in the remaining network."""
+
+    def pick(alive: np.ndarray, _step: int) -> int | None:
+        idx = np.flatnonzero(alive)
+        deg = np.array(g.induced_subgraph(idx.tolist()).degree())
+        ok = allowed[idx]
+        if not ok.any():
+            return None
+        cand = np.flatnonzero(ok)
+        return int(idx[cand[np.argmax(deg[cand])]])
+
+    return pick
+
+
+def _by_list(order: list[int]) -> Any:
+    """Pick the people of ``order`` in turn."""
+    return lambda alive, step: order[step] if step < len(order) else None
+
+
 def disruption(
     net: PersonNetwork,
     steps: int,
@@ -226,39 +267,13 @@ def disruption(
     }
 
     def run(pick: Any) -> tuple[list[int], list[int], list[float]]:
-        alive = np.ones(net.n, dtype=bool)
-        removed: list[int] = []
-        lccs: list[int] = []
-        effs: list[float] = []
-        for step in range(steps):
-            v = pick(alive, step)
-            if v is None:
-                break
-            alive[v] = False
-            removed.append(v)
-            lcc, eff = _state(g, alive, efficiency_pivots, seed)
-            lccs.append(lcc)
-            effs.append(eff)
-        return removed, lccs, effs
-
-    def by_degree(alive: np.ndarray, _step: int) -> int | None:
-        idx = np.flatnonzero(alive)
-        deg = np.array(g.induced_subgraph(idx.tolist()).degree())
-        ok = allowed[idx]
-        if not ok.any():
-            return None
-        cand = np.flatnonzero(ok)
-        return int(idx[cand[np.argmax(deg[cand])]])
+        return _removals(net, steps, pick, efficiency_pivots, seed)
 
     bt_order = [int(v) for v in np.lexsort((np.arange(net.n), -betweenness)) if allowed[v]]
-
-    def by_list(order: list[int]) -> Any:
-        return lambda alive, step: order[step] if step < len(order) else None
-
     for name, pick in (
-        ("degree", by_degree),
-        ("betweenness", by_list(bt_order)),
-        ("kpp", by_list(kpp_order)),
+        ("degree", _by_degree(g, allowed)),
+        ("betweenness", _by_list(bt_order)),
+        ("kpp", _by_list(kpp_order)),
     ):
         removed, lccs, effs = run(pick)
         result["strategies"][name] = {
@@ -271,7 +286,7 @@ def disruption(
     eff_runs: list[list[float]] = []
     for r in range(random_runs):
         order = random.Random(seed * 1000 + r).sample(pool, steps)
-        _, lccs, effs = run(by_list(order))
+        _, lccs, effs = run(_by_list(order))
         lcc_runs.append(lccs)
         eff_runs.append(effs)
     result["strategies"]["random"] = {

@@ -123,13 +123,8 @@ def build_network(
     )[0]
 
 
-def _assemble(
-    cols: LinkColumns,
-    layers: Sequence[str],
-    attributes: dict[str, dict[str, str | None]] | None,
-    canonical: Mapping[str, str] | None,
-) -> tuple[PersonNetwork, np.ndarray, np.ndarray]:
-    """The network, and for each kept record (a != b) its row number and link number."""
+def _canonical_keys(cols: LinkColumns, canonical: Mapping[str, str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Both ends' keys, each person's record replaced by its canonical record (SAME_AS merges)."""
     a_key, b_key = cols.a_key, cols.b_key
     if canonical:
         a_key = a_key.copy()
@@ -137,6 +132,36 @@ def _assemble(
         for label_col, keys in ((cols.a_label, a_key), (cols.b_label, b_key)):
             person = np.flatnonzero(label_col == "Person")
             keys[person] = [canonical.get(k, k) for k in keys[person].tolist()]
+    return a_key, b_key
+
+
+def _set_person_attributes(
+    g: ig.Graph, labels: list[str], keys: list[str], attrs: dict[str, dict[str, str | None]]
+) -> None:
+    """Each vertex's name, role, nationality, country and operation: a person's from ``attrs`` (name
+    defaulting to the key, role to unknown); other vertices are named by their key and 'unowned'."""
+    for name in ("name", "role", "nationality", "country", "operation"):
+        default = {"name": None, "role": "unknown"}.get(name)
+        values = []
+        for lab, k in zip(labels, keys, strict=True):
+            rec = attrs.get(k) if lab == "Person" else None
+            v = rec.get(name) if rec else None
+            if name == "name" and v is None:
+                v = k
+            if name == "role" and lab != "Person":
+                v = "unowned"
+            values.append(v if v is not None else default)
+        g.vs[name] = values
+
+
+def _assemble(
+    cols: LinkColumns,
+    layers: Sequence[str],
+    attributes: dict[str, dict[str, str | None]] | None,
+    canonical: Mapping[str, str] | None,
+) -> tuple[PersonNetwork, np.ndarray, np.ndarray]:
+    """The network, and for each kept record (a != b) its row number and link number."""
+    a_key, b_key = _canonical_keys(cols, canonical)
     m_rows = len(a_key)
     both_nk = np.empty(2 * m_rows, dtype=object)
     both_nk[0::2] = _node_keys(cols.a_label, a_key)
@@ -181,19 +206,7 @@ def _assemble(
     g.vs["node_id"] = node_ids
     g.vs["key"] = keys_v
     g.vs["label"] = labels
-    attrs = attributes or {}
-    for name in ("name", "role", "nationality", "country", "operation"):
-        default = {"name": None, "role": "unknown"}.get(name)
-        values = []
-        for lab, k in zip(labels, keys_v, strict=True):
-            rec = attrs.get(k) if lab == "Person" else None
-            v = rec.get(name) if rec else None
-            if name == "name" and v is None:
-                v = k
-            if name == "role" and lab != "Person":
-                v = "unowned"
-            values.append(v if v is not None else default)
-        g.vs[name] = values
+    _set_person_attributes(g, labels, keys_v, attributes or {})
     n_col = cols.n[keep]
     total_col = cols.total[keep]
     weight = np.zeros(n_pairs)

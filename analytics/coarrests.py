@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -42,6 +43,54 @@ def _counts(people: dict[str, Involvement]) -> dict[str, int]:
     victims = sum(1 for p in people.values() if _is_victim(p))
     suspects = sum(1 for p in people.values() if not _is_victim(p) and p.role == "suspect")
     return {"suspects": suspects, "victims": victims, "others": len(people) - victims - suspects}
+
+
+def _pairs(
+    together: dict[tuple[str, str], list[str]], names: dict[str, str | None], min_together: int
+) -> list[dict[str, Any]]:
+    """Pairs arrested together at least ``min_together`` times, the most often first."""
+    pairs: list[dict[str, Any]] = []
+    for (a, b), arrest_ids in sorted(together.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if len(arrest_ids) >= min_together:
+            pairs.append(
+                {
+                    "a": a,
+                    "a_name": names.get(a),
+                    "b": b,
+                    "b_name": names.get(b),
+                    "arrests": len(arrest_ids),
+                    "arrest_ids": arrest_ids,
+                }
+            )
+    return pairs
+
+
+def _repeat_offenders(
+    history: dict[str, list[ArrestRecord]],
+    names: dict[str, str | None],
+    cid: Callable[[Involvement], str],
+) -> list[dict[str, Any]]:
+    """People in two or more arrests, ranked by operations then arrests, with the records merged in them."""
+    offenders: list[dict[str, Any]] = []
+    for key, items in history.items():
+        if len(items) < 2:
+            continue
+        operations = sorted({op for r in items for op in r.operations})
+        offenders.append(
+            {
+                "person_id": key,
+                "name": names.get(key),
+                "arrests": len(items),
+                "operations": operations,
+                "countries": sorted({r.country for r in items if r.country}),
+                "first": str(items[0].arrest_date) if items[0].arrest_date else None,
+                "last": str(items[-1].arrest_date) if items[-1].arrest_date else None,
+                "arrest_ids": [r.arrest_id for r in items],
+                "records": sorted({p.person_id for r in items for p in r.people if cid(p) == key}),
+            }
+        )
+    offenders.sort(key=lambda r: (-len(r["operations"]), -r["arrests"], r["person_id"]))
+    return offenders
 
 
 def report(graph: Graph, min_together: int = 1) -> CoArrestReport:
@@ -90,36 +139,8 @@ def report(graph: Graph, min_together: int = 1) -> CoArrestReport:
             routes[(person.nationality or "??", country)][key] = person
 
     result = CoArrestReport()
-    for (a, b), arrest_ids in sorted(together.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        if len(arrest_ids) >= min_together:
-            result.pairs.append(
-                {
-                    "a": a,
-                    "a_name": names.get(a),
-                    "b": b,
-                    "b_name": names.get(b),
-                    "arrests": len(arrest_ids),
-                    "arrest_ids": arrest_ids,
-                }
-            )
-    for key, items in history.items():
-        if len(items) < 2:
-            continue
-        operations = sorted({op for r in items for op in r.operations})
-        result.repeat_offenders.append(
-            {
-                "person_id": key,
-                "name": names.get(key),
-                "arrests": len(items),
-                "operations": operations,
-                "countries": sorted({r.country for r in items if r.country}),
-                "first": str(items[0].arrest_date) if items[0].arrest_date else None,
-                "last": str(items[-1].arrest_date) if items[-1].arrest_date else None,
-                "arrest_ids": [r.arrest_id for r in items],
-                "records": sorted({p.person_id for r in items for p in r.people if cid(p) == key}),
-            }
-        )
-    result.repeat_offenders.sort(key=lambda r: (-len(r["operations"]), -r["arrests"], r["person_id"]))
+    result.pairs = _pairs(together, names, min_together)
+    result.repeat_offenders = _repeat_offenders(history, names, cid)
     for (operation, country), (op_arrests, people) in sorted(op_country.items()):
         result.operations_countries.append(
             {"operation": operation, "country": country, "arrests": len(op_arrests), **_counts(people)}

@@ -38,6 +38,17 @@ def ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> list[tupl
     return points
 
 
+def split_at_antimeridian(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring as lines that never jump across the map: Natural Earth closes rings that reach 180° (Russia,
+    Fiji, Antarctica) through -180°, which a flat map would draw as a line across the world."""
+    lines = [[points[0]]]
+    for a, b in zip(points, points[1:], strict=False):
+        if abs(b[0] - a[0]) > 180:
+            lines.append([])
+        lines[-1].append(b)
+    return [line for line in lines if len(line) > 1]
+
+
 def alpha_2(numeric: str | None) -> str:
     """The ISO 3166 alpha-2 code of a numeric code ('' when it has none, e.g. Kosovo, N. Cyprus)."""
     country = pycountry.countries.get(numeric=numeric) if numeric else None
@@ -45,12 +56,14 @@ def alpha_2(numeric: str | None) -> str:
 
 
 def outlines(topology: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each country: code, name and its rings (outer boundaries and holes alike, for drawing lines)."""
+    """Each country: code, name and its outlines as lines (outer boundaries and holes alike)."""
     arcs = decode_arcs(topology)
     out = []
     for geom in topology["objects"]["countries"]["geometries"]:
         polygons = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
-        rings = [ring(arcs, r) for polygon in polygons for r in polygon]
+        rings = [
+            line for polygon in polygons for r in polygon for line in split_at_antimeridian(ring(arcs, r))
+        ]
         out.append({"code": alpha_2(geom.get("id")), "name": geom["properties"]["name"], "rings": rings})
     return out
 

@@ -210,7 +210,7 @@ def check_rows_and_map(page: Page, url: str, shots: Path, prefix: str = "") -> N
     expect(panel).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="Target package")).to_be_visible()
     assert "person=" in page.url  # the selection travels with the link
-    panel.scroll_into_view_if_needed()
+    page.get_by_role("heading", name="Ranking").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / f"{prefix}brokers.png"))
     page.goto(f"{url}/map")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first

@@ -122,7 +122,7 @@ def test_search_finds_the_broker_without_accents_and_opens_him(ui_graph: Graph) 
     at.button(key="open-0").click().run()
     assert "#### Person: José Ramírez" in texts(at)
     props = at.dataframe[0].value
-    assert dict(zip(props["property"], props["value"], strict=True))["person_id"] == "P1"
+    assert dict(zip(props["property"], props["value"], strict=True))["Person ID"] == "P1"
 
 
 def test_search_marks_victims(ui_graph: Graph) -> None:

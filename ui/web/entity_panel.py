@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -10,18 +11,19 @@ from access import session
 from access.roles import Permission
 from graph import explore
 from graph.connection import Graph
-from graph.model import NODE_KEYS
 from ui.columns import cell, describe
 from ui.web.common import VICTIM_LABEL, frame, open_in_explore, plain
-from ui.web.notes import notes_panel
 from ui.web.tables import selected
 
 HIDDEN = ("aliases_text", "name_key", "source_ids", "analysis_id")
 PATH_LABELS = ("Person", "Phone", "Account", "Device")  # what the Paths page connects
 
 
-def entity_panel(g: Graph, node_id: str, key: str) -> dict[str, Any] | None:
-    """Show one entity; returns its row (or None when it no longer exists)."""
+def entity_panel(
+    g: Graph, node_id: str, key: str, actions: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, Any] | None:
+    """Show one entity (``actions`` under its name, before its properties); returns its row (or None when
+    it no longer exists)."""
     row = explore.entity(g, node_id)
     if row is None:
         st.info("This entity is no longer in the database.")
@@ -34,6 +36,8 @@ def entity_panel(g: Graph, node_id: str, key: str) -> dict[str, Any] | None:
             f'<span class="hr-victim">{VICTIM_LABEL}</span> Protected person: never ranked, never a target.',
             unsafe_allow_html=True,
         )
+    if actions is not None:
+        actions(dict(row))
     shown = {
         k: cell(k, plain(v)) for k, v in sorted(props.items()) if k not in HIDDEN and v not in (None, "", [])
     }
@@ -42,14 +46,12 @@ def entity_panel(g: Graph, node_id: str, key: str) -> dict[str, Any] | None:
         column_config={"property": "Property", "value": "Value"},
         hide_index=True,
         width="stretch",
+        height=min(400, 36 * (len(shown) + 1) + 3),
         key=f"{key}-props",
     )
     links = [link for link in row["links"] if link]
     if links:
         st.caption("Links: " + ", ".join(f"{x['type']} → {x['other']} × {x['count']}" for x in links))
-    entity_key = props.get(NODE_KEYS.get(row["label"] or "", ""))
-    if entity_key is not None:
-        notes_panel(g, str(row["label"]), str(entity_key), widget=key)
     return dict(row)
 
 
@@ -98,7 +100,6 @@ def selected_entity(g: Graph, key: str) -> dict[str, Any] | None:
         st.info(f"No {ref.label.lower()} {ref.key!r} in the database.")
         return None
     with st.container(border=True, key=f"{key}-panel"):
-        row = entity_panel(g, node_id, key=key)
-        if row is not None:
-            entity_actions(g, node_id, row, key, ref.key)
-    return row
+        return entity_panel(
+            g, node_id, key=key, actions=lambda row: entity_actions(g, node_id, row, key, ref.key)
+        )

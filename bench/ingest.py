@@ -1,4 +1,4 @@
-"""Ingest benchmark: `load_file` against Neo4j's LOAD CSV and a query-per-row script, on one calls file."""
+"""Ingest benchmark: `load_file` against Neo4j's LOAD CSV and a query-per-row script, on two calls files."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import csv
 import os
 import platform
+import random
 import resource
 import shutil
 import socket
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,13 @@ SET c.call_id = $call_id, c.start_time = datetime($start_time), c.duration_s = t
 NAIVE_KEYS = ("caller", "callee", "call_id", "start_time", "duration_s", "call_type", "caller_imei",
               "caller_cell", "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
 ONE_MILLION = 1_000_000
+# The many-numbers file: one phone per subscriber, each with its handset (one in a hundred changes it
+# once), about eight calls per number as in an operator's records of a whole region.
+CALLS_PER_NUMBER = 8
+CONTACTS_PER_NUMBER = 8
+HANDSET_CHANGES = 0.01
+MANY_NUMBERS_HEADER = ("call_id", "caller", "callee", "start_time", "duration_s", "call_type", "caller_imei",
+                       "callee_imei", "caller_cell", "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
 TARGET_SECONDS_PER_MILLION = 120.0
 TARGET_RSS_MB = 1024.0
 
@@ -134,6 +143,48 @@ def local_neo4j(home: Path, heap: str, pagecache: str) -> Iterator[Graph]:
         local_server.stop(settings)
         os.environ.clear()
         os.environ.update(saved)
+
+
+def imei(rng: random.Random) -> str:
+    """A random 15-digit IMEI with its Luhn check digit."""
+    body = [rng.randrange(10) for _ in range(14)]
+    total = sum(d * 2 - 9 if d > 4 and i % 2 == 0 else d * 2 if i % 2 == 0 else d
+                for i, d in enumerate(reversed(body)))  # fmt: skip
+    return "".join(map(str, body)) + str(-total % 10)
+
+
+def write_many_numbers(path: Path, calls: int, seed: int) -> tuple[int, int]:
+    """A calls file of ``calls`` rows between ``calls / 8`` subscribers, one phone and handset each.
+
+    Every number is written in E.164, so LOAD CSV, which normalises nothing, writes the same phones
+    as the loader. Each subscriber calls eight contacts; the calls run through one year in time
+    order and both ends' handsets are known. Returns the numbers and handsets written.
+    """
+    rng = random.Random(seed)
+    n = max(2, calls // CALLS_PER_NUMBER)
+    numbers = [f"+573{i // 10**7 * 10:02d}{i % 10**7:07d}" for i in rng.sample(range(2 * 10**7), n)]
+    first = [imei(rng) for _ in range(n)]
+    second = {i: imei(rng) for i in rng.sample(range(n), int(n * HANDSET_CHANGES))}
+    contacts = [rng.sample(range(n), min(CONTACTS_PER_NUMBER, n - 1)) for _ in range(n)]
+    year = 365 * 86_400
+    times = sorted(rng.randrange(year) for _ in range(calls))
+    start = 1_672_549_200  # 2023-01-01T00:00:00-05:00
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(MANY_NUMBERS_HEADER)
+        for row, at in enumerate(times, 1):
+            a = rng.randrange(n)
+            b = rng.choice(contacts[a])
+            if b == a:
+                b = (a + 1) % n
+            handset = [second[x] if x in second and at > year // 2 else first[x] for x in (a, b)]
+            when = time.strftime("%Y-%m-%dT%H:%M:%S-05:00", time.gmtime(start + at - 5 * 3600))
+            cell = f"732-101-{a % 5000:05d}-{a % 7}"
+            out.writerow((f"MN-{row:09d}", numbers[a], numbers[b], when, rng.randrange(1, 900),
+                          "voice" if rng.random() < 0.8 else "sms", handset[0], handset[1], cell,
+                          f"732-101-{b % 5000:05d}-{b % 7}", f"{4 + a % 700 / 100:.5f}",
+                          f"{-74 - a % 500 / 100:.5f}"))  # fmt: skip
+    return n, n + len(second)
 
 
 def calls_in_graph(graph: Graph) -> int:
@@ -252,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip (b2), LOAD CSV writing the loader's model (context only; one run after the rounds)",
     )
+    parser.add_argument(
+        "--many-calls",
+        type=int,
+        default=None,
+        help="call records in the many-numbers file (one phone and handset per eight calls; default"
+        " --calls; 0 skips it)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary home (files, database)")
     args = parser.parse_args(argv)
 
@@ -266,6 +324,13 @@ def main(argv: list[str] | None = None) -> int:
         took = time.perf_counter() - started
         print(f"calls file: {args.calls:,} rows, {size_mb:.0f} MB, written in {took:.1f} s")
         warm = head_file(calls, import_dir / "warm.csv", min(args.warm, args.calls))
+        many_calls = args.calls if args.many_calls is None else args.many_calls
+        many = import_dir / "many_numbers.csv"
+        if many_calls:
+            started = time.perf_counter()
+            numbers, handsets = write_many_numbers(many, many_calls, args.seed)
+            print(f"many-numbers file: {many_calls:,} rows, {numbers:,} numbers, {handsets:,} handsets,"
+                  f" written in {time.perf_counter() - started:.1f} s")  # fmt: skip
         with local_neo4j(home, args.heap, args.pagecache) as graph:
             # Warm both paths equally (JIT, query plans: the first large load on a new server costs
             # up to twice the CPU), then measure on the whole file, alternating which path goes first.
@@ -285,16 +350,45 @@ def main(argv: list[str] | None = None) -> int:
                         load_csvs.append(timed(lambda: run_load_csv(graph, calls)))
             same_model = None if args.no_same_model else timed(lambda: run_load_csv_same_model(graph, calls))
             naive = timed(lambda: run_naive(graph, calls, args.naive_sample))
+            print("many-numbers file:")
+            many_runs = measure_many_numbers(graph, many, args.rounds) if many_calls else []
             graph.run_in_batches(CLEAR)
         loader = max(loaders, key=lambda r: r.rate)
         load_csv = max(load_csvs, key=lambda r: r.rate)
         report(args.calls, loader, load_csv, naive, rss_after_loader, same_model)
+        if many_runs:
+            report_many_numbers(many_runs)
     finally:
         if args.keep:
             print(f"kept {home}")
         else:
             shutil.rmtree(home, ignore_errors=True)
     return 0
+
+
+def measure_many_numbers(graph: Graph, path: Path, rounds: int) -> list[Run]:
+    """The loader, LOAD CSV writing the same model and plain LOAD CSV on the many-numbers file: the
+    best of ``rounds`` of each, the order turning each round."""
+    runs: list[Callable[[Graph, Path], Run]] = [run_loader, run_load_csv_same_model, run_load_csv]
+    results: list[list[Run]] = [[] for _ in runs]
+    for round_ in range(rounds):
+        for i in range(len(runs)):
+            which = (i + round_) % len(runs)
+            results[which].append(timed(partial(runs[which], graph, path)))
+    return [max(found, key=lambda r: r.rate) for found in results]
+
+
+def report_many_numbers(runs: list[Run]) -> None:
+    loader, same_model, load_csv = runs
+    print()
+    print(f"{'many-numbers file (best of the rounds)':48} {'rows':>10} {'seconds':>9} {'rows/s':>10}  load")
+    for run in runs:
+        print(f"{run.name:48} {run.rows:>10,} {run.seconds:>9.1f} {run.rate:>10,.0f}  {run.load}")
+    a_b2 = loader.rate / same_model.rate if same_model.rate else 0.0
+    a_b = loader.rate / load_csv.rate if load_csv.rate else 0.0
+    print(f"ratio a/b2 (loader vs LOAD CSV, same calls):   {a_b2:5.2f}   target >= 1  {verdict(a_b2 >= 1)}")
+    print(f"ratio a/b (loader vs LOAD CSV, no devices):    {a_b:5.2f}   context only")
+    sys.stdout.flush()
 
 
 def verdict(ok: bool) -> str:

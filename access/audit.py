@@ -30,6 +30,9 @@ ACTIONS: tuple[str, ...] = (
     "identity_decision",
     "console_query",
     "account_change",
+    "case",  # a saved case opened, saved or deleted (details: did)
+    "note",  # a note on an entity added, changed or deleted
+    "source_grade",
 )
 FIELDS: tuple[str, ...] = ("seq", "at", "user", "role", "action", "subjects", "details", "prev")
 GENESIS = "0" * 64

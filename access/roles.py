@@ -23,6 +23,7 @@ class Permission(StrEnum):
     CONSOLE = "console"
     ACCOUNTS = "accounts"
     AUDIT = "audit"
+    CASES = "cases"  # save cases, write notes, grade sources
 
 
 class Role(StrEnum):
@@ -39,6 +40,7 @@ _ANALYST: Final = _VIEWER | {
     Permission.EXPORT,
     Permission.IDENTITY,
     Permission.REVEAL_VICTIMS,
+    Permission.CASES,
 }
 GRANTS: Final[dict[Role, frozenset[Permission]]] = {
     Role.VIEWER: _VIEWER,
@@ -59,6 +61,7 @@ DOING: Final[dict[Permission, str]] = {
     Permission.CONSOLE: "use the Cypher console",
     Permission.ACCOUNTS: "manage accounts",
     Permission.AUDIT: "read the audit trail",
+    Permission.CASES: "save cases, write notes or grade sources",
 }
 
 

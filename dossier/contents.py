@@ -34,6 +34,7 @@ from dossier.document import (
 )
 from dossier.ego import components_without, ego_network
 from dossier.evidence import EvidenceBook
+from dossier.notes import subject_notes
 from dossier.picture import ego_png
 from dossier.redaction import Redactor
 from graph import dossier as queries
@@ -479,4 +480,5 @@ def build_package(
         likely_links=likely,
         evidence=asm.book.entries(graph),
         build_seconds=round(time.perf_counter() - started, 3),
+        notes=subject_notes(graph, asm.pid, include_victims),
     )

@@ -254,6 +254,19 @@ class EvidenceEntry:
     kind: str
     loaded_at: Any
     rows: list[int]
+    grade: str = ""  # the source's Admiralty grade (values.grading), blank when ungraded
+
+
+@dataclass
+class NoteEntry:
+    """An analyst's graded note on the subject (graph.cases)."""
+
+    text: str
+    grade: str
+    created_by: str
+    created_at: Any
+    changed_by: str
+    changed_at: Any
 
 
 @dataclass
@@ -271,3 +284,4 @@ class TargetPackage:
     likely_links: list[LikelyLink]
     evidence: list[EvidenceEntry]
     build_seconds: float = 0.0
+    notes: list[NoteEntry] = field(default_factory=list)

@@ -73,6 +73,7 @@ class EvidenceBook:
                         kind=str(src.get("kind") or ""),
                         loaded_at=src.get("loaded_at"),
                         rows=sorted(f.rows[sid]),
+                        grade=str(src.get("grade") or ""),
                     )
                 )
         return out

@@ -174,7 +174,7 @@ def _evidence(title: str, pkg: TargetPackage) -> Section:
         title,
         [
             Table(
-                ["Ref", "Section", "Fact", "Source file", "Load", "Rows"],
+                ["Ref", "Section", "Fact", "Source file", "Load", "Rows", "Grade"],
                 [
                     [
                         e.ref,
@@ -183,14 +183,32 @@ def _evidence(title: str, pkg: TargetPackage) -> Section:
                         e.file_name,
                         f"{e.source_id} ({when(e.loaded_at)})",
                         row_ranges(e.rows) or "(whole record)",
+                        e.grade or "ungraded",
                     ]
                     for e in pkg.evidence
                 ]
-                or [["", "", "no sourced facts", "", "", ""]],
-                widths=[0.5, 1.1, 3, 1.5, 1.8, 1],
+                or [["", "", "no sourced facts", "", "", "", ""]],
+                widths=[0.5, 1.1, 2.6, 1.4, 1.7, 0.9, 0.6],
             ),
         ],
     )
+    if pkg.notes:
+        evidence.blocks.append(
+            Table(
+                ["Analyst's note", "Grade", "Written by", "Last changed"],
+                [
+                    [
+                        n.text,
+                        n.grade,
+                        f"{n.created_by} ({when(n.created_at)})",
+                        f"{n.changed_by} ({when(n.changed_at)})",
+                    ]
+                    for n in pkg.notes
+                ],
+                widths=[4.2, 0.6, 2, 2],
+                caption="Analysts' notes on the subject, graded (source reliability A-F, credibility 1-6).",
+            )
+        )
     return evidence
 
 

@@ -201,7 +201,7 @@ RETURN p.person_id AS person_id, calls
 SOURCES = """
 MATCH (s:Source) WHERE s.source_id IN $ids
 RETURN s.source_id AS source_id, s.file_name AS file_name, s.kind AS kind, s.loaded_at AS loaded_at,
-       s.sha256 AS sha256
+       s.sha256 AS sha256, s.grade AS grade
 ORDER BY s.source_id
 """
 

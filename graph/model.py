@@ -20,6 +20,8 @@ NODE_KEYS: Final[dict[str, str]] = {
     "Analysis": "analysis_id",
     "Case": "case_id",
 }
+# An analyst's work kept beside the evidence (graph/cases.py): not entities of the network, never drawn.
+WORKBENCH_KEYS: Final[dict[str, str]] = {"SavedCase": "saved_case_id", "Note": "note_id"}
 RELATIONSHIP_TYPES: Final[tuple[str, ...]] = (
     "USES",
     "IN_DEVICE",

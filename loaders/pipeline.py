@@ -16,7 +16,7 @@ from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
 from access import session
 from access.roles import Permission
-from graph import ingest
+from graph import cases, ingest
 from graph.connection import Graph, batched
 from graph.errors import InputError
 from graph.migrations import migrate
@@ -29,6 +29,8 @@ from loaders.readers import RawRow, Table, open_table
 from loaders.rejects import RejectWriter, rejects_path_for
 from values.dates import zone
 from values.errors import BadValue
+from values.grading import HINT as GRADE_HINT
+from values.grading import parse_grade
 
 # Rows per batch, one transaction each. Neo4j holds a transaction's changes on its heap until the
 # commit, so larger batches survive its young collections and cost the server far more GC time.
@@ -95,6 +97,8 @@ def _check_zone(name: str) -> tzinfo:
 
 Rejected = list[tuple[RawRow, str]]
 Normaliser = Callable[[list[RawRow]], tuple[Batch, Rejected]]
+# Told after each batch: the rows read so far and the rows rejected so far (the web UI's progress bar).
+OnProgress = Callable[[int, int], None]
 
 
 def normaliser(kind: str, mapping: Mapping, ctx: Context, table: Table) -> Normaliser:
@@ -156,16 +160,23 @@ def load_file(
     encoding: str | None = None,
     timezone: str = "UTC",
     progress: bool = True,
+    grade: str | None = None,
+    on_progress: OnProgress | None = None,
 ) -> LoadSummary:
     """Load one file of ``kind`` (arrests, calls, identifiers, transfers) and return what happened.
 
     Missing required columns stop the load before anything is written. Bad rows go to
     ``FILE.rejects.csv``; with ``strict`` any bad row stops the load before anything is written.
-    Reloading the same file with the same options changes nothing.
+    Reloading the same file with the same options changes nothing. ``grade`` (Admiralty code such as
+    ``B2``, values.grading) is stored on the Source; ``on_progress`` is told after each batch.
     """
-    session.require(Permission.IMPORT)
+    who = session.require(Permission.IMPORT)
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", f"one of {', '.join(KINDS)}")
+    try:
+        graded = parse_grade(grade).code if grade else None
+    except BadValue as exc:
+        raise InputError(str(exc), GRADE_HINT) from None
     path = Path(path)
     mapping = load_mapping(mapping_path)
     region = _check_region(region or mapping.region)
@@ -189,7 +200,7 @@ def load_file(
     writer = BatchWriter(graph, kind, source_id)
     started = time.perf_counter()
     rows_read, rows_rejected = _write_batches(
-        writer, table, normalise, (rejects_path, path.name), progress, started
+        writer, table, normalise, (rejects_path, path.name), (progress, on_progress), started
     )
     seconds = time.perf_counter() - started
     summary = LoadSummary(
@@ -208,6 +219,8 @@ def load_file(
         sha256=sha256,
     )
     complete_source(graph, summary, mapping.text or None, source_name, table.format, table.encoding)
+    if graded:
+        cases.grade_source(graph, source_id, graded, who.user)
     return summary
 
 
@@ -231,22 +244,24 @@ def _write_batches(
     table: Table,
     normalise: Normaliser,
     files: tuple[Path, str],
-    progress: bool,
+    progress: tuple[bool, OnProgress | None],
     started: float,
 ) -> tuple[int, int]:
     """Read, normalise and write the file batch by batch; the rows read and the rows rejected.
 
-    ``files``: where rejected rows go, and the name of the file being loaded.
+    ``files``: where rejected rows go, and the name of the file being loaded; ``progress``: whether to
+    show the terminal's progress bar, and whom to tell after each batch.
 
     Reading and normalising the next batch (Python) overlaps writing the previous ones (Neo4j): see
     ``loaders.concurrency``.
     """
     (rejects_path, file_name), kind = files, writer.kind
+    show, on_progress = progress
     rows_read = 0
     with (
         concurrent_writes(writer.run, IN_FLIGHT.get(kind, 1), list) as writes,
         RejectWriter(rejects_path, table.columns) as rejects,
-        _progress(progress, file_name) as bar,
+        _progress(show, file_name) as bar,
     ):
         task = bar.add_task(f"{kind} {file_name}", total=None, rate=0.0, rejected=0)
 
@@ -275,6 +290,8 @@ def _write_batches(
                 yield (writer.prepare(records) if len(records) else None), settled(records, chunk)
                 elapsed = max(time.perf_counter() - started, 1e-9)
                 bar.update(task, completed=rows_read, rate=rows_read / elapsed, rejected=rejects.count)
+                if on_progress is not None:
+                    on_progress(rows_read, rejects.count)
 
         writes.write_all(batches())
         bar.update(task, rejected=rejects.count)

@@ -61,6 +61,9 @@ def _command(kind: str) -> click.Command:
     @click.option("--strict", is_flag=True, help="Load nothing if any row is bad (exit code 6).")
     @click.option("--encoding", help="File encoding (default: detected; UTF-8 or Latin-1).")
     @click.option("--timezone", default="UTC", show_default=True, help="Zone of times given without one.")
+    @click.option(
+        "--grade", help="Admiralty grade of this source: reliability A-F and credibility 1-6 (e.g. B2)."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON for scripts.")
     def command(
         file: Path,
@@ -70,6 +73,7 @@ def _command(kind: str) -> click.Command:
         strict: bool,
         encoding: str | None,
         timezone: str,
+        grade: str | None,
         as_json: bool,
     ) -> None:
         summary = load_file(
@@ -83,6 +87,7 @@ def _command(kind: str) -> click.Command:
             encoding=encoding,
             timezone=timezone,
             progress=not as_json,
+            grade=grade,
         )
         _report(summary, as_json)
 

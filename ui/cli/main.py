@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("ui.cli.report", "report_group"),
     "audit": ("ui.cli.audit", "audit_group"),
     "users": ("ui.cli.users", "users"),
+    "cases": ("ui.cli.cases", "cases_group"),
     "ui": ("ui.cli.web", "ui"),
 }
 

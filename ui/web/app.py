@@ -72,6 +72,7 @@ navigation = st.navigation(
             _page("paths.py", "Paths", ":material/route:"),
             _page("timeline.py", "Timeline", ":material/timeline:"),
             _page("map.py", "Map & routes", ":material/public:"),
+            _page("cases.py", "Cases", ":material/folder_open:"),
         ],
         "Analyses": [
             _page("brokers.py", "Brokers & key players", ":material/star:"),

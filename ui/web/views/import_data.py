@@ -10,7 +10,10 @@ from access.roles import Permission
 from graph.connection import Graph
 from loaders.kinds import KINDS
 from ui.web.common import page
-from ui.web.importing import import_upload
+from ui.web.importing import expected_rows, import_upload
+from values.grading import GRADES, parse_grade
+
+UNGRADED = ""
 
 
 def body(g: Graph) -> None:
@@ -20,21 +23,40 @@ def body(g: Graph) -> None:
     region = c2.text_input("Default phone region (e.g. CO)", key="region", max_chars=2)
     timezone = c3.text_input("Time zone of times without one", value="UTC", key="timezone")
     mapping = st.file_uploader("Mapping (YAML, optional: column names and value rules)", key="mapping")
+    grade = st.selectbox(
+        "Grade of this source (Admiralty code)",
+        [UNGRADED, *GRADES],
+        format_func=lambda c: parse_grade(c).meaning if c else "ungraded (grade it later on the Cases page)",
+        key="grade",
+    )
     if upload is None:
         st.info(f"Needed columns for {kind}: " + ", ".join(KINDS[kind].required))
         return
     if not st.button("Load", type="primary", icon=":material/upload:", key="load"):
         return
-    with st.spinner(f"Loading {upload.name}…"):
-        summary, rejects = import_upload(
-            g,
-            upload.name,
-            upload.getvalue(),
-            kind,
-            mapping.getvalue() if mapping is not None else None,
-            region.strip().upper() or None,
-            timezone.strip() or "UTC",
+    data = upload.getvalue()
+    total = expected_rows(upload.name, data)
+    bar = st.progress(0.0, text=f"Loading {upload.name}…")
+
+    def advance(rows: int, rejected: int) -> None:
+        done = f"{rows:,} of {total:,} rows" if total else f"{rows:,} rows"
+        bar.progress(
+            min(rows / total, 1.0) if total else 0.0,
+            text=f"Loading {upload.name}: {done} read, {rejected:,} rejected",
         )
+
+    summary, rejects = import_upload(
+        g,
+        upload.name,
+        data,
+        kind,
+        mapping.getvalue() if mapping is not None else None,
+        region.strip().upper() or None,
+        timezone.strip() or "UTC",
+        grade=grade or None,
+        on_progress=advance,
+    )
+    bar.progress(1.0, text=f"Loaded {upload.name}: {summary.rows_read:,} rows in {summary.seconds:,.1f} s")
     st.cache_data.clear()
     st.success(f"{summary.file_name}: {summary.rows_loaded} of {summary.rows_read} rows loaded.")
     m = st.columns(4)

@@ -37,6 +37,9 @@ def test_brokers_row_opens_the_person_and_the_address_names_him(empty_graph: Gra
     assert actions(at) == ACTIONS
     at.button(key="broker-entity-add").click().run()
     assert at.session_state["seeds"] == explore.person_node_ids(empty_graph, ["P1"])
+    at.session_state["ranking"] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    at.run()  # the row unselected: the panel closes and the address names nobody
+    assert "person" not in at.query_params and "#### Person:" not in texts(at)
 
 
 @pytest.mark.usefixtures("ui_graph")

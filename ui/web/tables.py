@@ -82,18 +82,25 @@ def show(
     picked = entity(df.iloc[rows[0]].to_dict()) if rows and rows[0] < len(df) else None
     last_key = f"{key}-selected"
     if st.session_state.get(last_key) != picked:
-        # the analyst changed this table's selection: the address follows it
+        # the analyst changed this table's selection: the address follows it (a cleared row closes the panel)
         st.session_state[last_key] = picked
         if picked is not None:
             select(picked)
+        else:
+            clear()
     return picked
+
+
+def clear() -> None:
+    """Take any entity out of the page's address."""
+    for kind in KINDS:
+        if kind in st.query_params:
+            del st.query_params[kind]
 
 
 def select(ref: Ref) -> None:
     """Put an entity in the page's address (one entity at a time)."""
-    for kind in KINDS:
-        if kind != ref.kind and kind in st.query_params:
-            del st.query_params[kind]
+    clear()
     st.query_params[ref.kind] = ref.key
 
 

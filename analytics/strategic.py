@@ -390,8 +390,15 @@ def strategic_report(
     since: date | None = None,
     until: date | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    canon: Mapping[str, str] | None = None,
 ) -> StrategicReport:
-    """Every table of the report from ``graph.strategic`` rows (involvements in date order)."""
+    """Every table of the report from ``graph.strategic`` rows (involvements in date order). People an
+    analyst merged (``canon``: person_id -> the id of its SAME_AS group) count as one."""
+    canon = canon or {}
+    involvement_rows = [
+        {**r, "person_id": canon.get(r["person_id"], r["person_id"])} for r in involvement_rows
+    ]
+    outcome_rows = [{**o, "person_id": canon.get(o["person_id"], o["person_id"])} for o in outcome_rows]
     involvements = [Involvement.of(r) for r in involvement_rows]
     children = len({i.person_id for i in involvements if i.group in ("girls", "boys")})
     notes = [

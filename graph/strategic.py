@@ -12,7 +12,8 @@ from graph.connection import Graph
 # One row per person and arrest in the window. No names: the report counts, it never lists people.
 INVOLVEMENTS = """
 MATCH (p:Person)-[r:INVOLVED_IN]->(a:Arrest)
-WHERE ($since IS NULL OR a.arrest_date >= $since) AND ($until IS NULL OR a.arrest_date <= $until)
+WHERE a.arrest_date IS NOT NULL
+  AND ($since IS NULL OR a.arrest_date >= $since) AND ($until IS NULL OR a.arrest_date <= $until)
 OPTIONAL MATCH (a)-[:PART_OF]->(o:Operation)
 WITH p, r, a, collect(o.name) AS operations
 RETURN p.person_id AS person_id, coalesce(p.role, 'unknown') AS role, p.gender AS sex,

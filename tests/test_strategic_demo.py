@@ -43,6 +43,16 @@ def test_demo_report_shows_planted_facts(
     forms = {row["exploitation"]: row["total"] for row in report.exploitation.records()}
     assert forms["sexual_exploitation"] == len(victims["explotación sexual"]) > 0
     assert forms["forced_labour"] == len(victims["trabajo forzoso"]) > 0
+    # trafficking: the victims of the arrests where anyone was charged with "trata de personas"
+    arrests = rows(folder, "arrests.csv")
+    trata = {r["arrest_id"] for r in arrests if "trata de personas" in r["charges"]}
+    trafficked = {
+        (r["full_name"], r["date_of_birth"])
+        for r in arrests
+        if r["role"] == "victim" and r["arrest_id"] in trata
+    }
+    crimes = {(row["crime"], row["role"]): row["total"] for row in report.crimes.records()}
+    assert crimes[("trafficking", "victim")] == len(trafficked) > 0
     people = {(row["operation"], row["role"]): row for row in report.people.records()}
     assert people[("Total", "victim")]["girls"] + people[("Total", "victim")]["boys"] > 0
     assert report.corridors.rows and report.trend.rows

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from loaders.demo.model import Event, Place, day_between, iso_day
 from loaders.demo.names import ES_NATS, strip_accents_upper
 from loaders.demo.organisation import Org
-from loaders.demo.outcomes import exploitation_forms
+from loaders.demo.outcomes import TRAFFICKING_FORMS, exploitation_forms
 from loaders.demo.route import CO_INDEX, DAY, INTERDICTION_CELLS, RECRUITING_CELL, ROUTE
 
 
@@ -119,7 +119,13 @@ def arrest_rows(org: Org) -> Iterator[dict[str, str]]:
     forms = exploitation_forms(org)
     for event in org.events:
         place = event.place
+        # a victim exploited for sex or labour makes the interdiction's carrier a trafficker too
+        exploited = any(
+            role == "victim" and forms.get(p.pid) in TRAFFICKING_FORMS for p, role, _, _ in event.people
+        )
         for person, role, charges, written_name in event.people:
+            if exploited and role == "suspect":
+                charges += ";trata de personas"
             phones = ""
             if person.role == "victim" or rng.random() < 0.7:
                 phones = ctx.written(person.phones[0][1])

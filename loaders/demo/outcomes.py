@@ -13,6 +13,8 @@ from values.name import name_key
 
 # Forms of exploitation as the arrest records write them; "" is a victim whose form no one recorded
 # (most smuggled migrants).
+# The forms whose victims make their interdiction a trafficking case (the carrier is charged with it).
+TRAFFICKING_FORMS = ("explotación sexual", "trabajo forzoso")
 FORMS = (
     ("explotación sexual", 30),
     ("trabajo forzoso", 25),

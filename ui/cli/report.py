@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from analytics.duplicates import canonical_ids
 from analytics.strategic import BY, DEFAULT_THRESHOLD, StrategicReport, strategic_report
 from dossier.strategic import render_strategic_pdf
 from graph import strategic
@@ -39,6 +40,7 @@ def build(by: str, since: date | None, until: date | None, threshold: int) -> St
         since=since,
         until=until,
         threshold=threshold,
+        canon=canonical_ids(g),
     )
 
 

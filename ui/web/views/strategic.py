@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Permission
+from analytics.duplicates import canonical_ids
 from analytics.strategic import BY, GROUPS, TOTAL, StrategicReport, Table, strategic_report
 from graph import strategic
 from graph.connection import Graph
@@ -24,7 +25,12 @@ def _report(
     _g: Graph, key: tuple[Any, ...], by: str, since: date | None, until: date | None
 ) -> StrategicReport:
     return strategic_report(
-        strategic.involvements(_g, since, until), strategic.outcomes(_g), by=by, since=since, until=until
+        strategic.involvements(_g, since, until),
+        strategic.outcomes(_g),
+        by=by,
+        since=since,
+        until=until,
+        canon=canonical_ids(_g),
     )
 
 

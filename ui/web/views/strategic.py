@@ -53,7 +53,7 @@ def groups_frame(report: StrategicReport) -> pd.DataFrame:
         if row[report.by] != TOTAL:
             continue
         out += [
-            {"role": row["role"], "group": g, "people": row[g]} for g in GROUPS if isinstance(row[g], int)
+            {"role": row["role"], "group": g, "people": row[g]} for g in GROUPS if _charted(row[g])
         ]
     return pd.DataFrame(out, columns=["role", "group", "people"])
 

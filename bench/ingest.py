@@ -277,7 +277,8 @@ def machine() -> str:
     return f"{platform.machine()}, {cpus} cores, {mem}, Python {platform.python_version()}, {load}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The benchmark's options."""
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
     parser.add_argument(
         "--calls", type=int, default=200_000, help="call records in the file (default 200000)"
@@ -311,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         " --calls; 0 skips it)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary home (files, database)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
 
     home = Path(tempfile.mkdtemp(prefix="hilorojo-bench-"))

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from access.audit_chain import (
+    FIELDS,
+    GENESIS,
+    VerifyReport,
+    check_chain,
+    head_path,
+    line_hash,
+    parse_line,
+    read_head,
+    write_head,
+)
 from graph.errors import AuditTampered, InputError
 from graph.settings import load_settings
 
@@ -34,22 +43,10 @@ ACTIONS: tuple[str, ...] = (
     "note",  # a note on an entity added, changed or deleted
     "source_grade",
 )
-FIELDS: tuple[str, ...] = ("seq", "at", "user", "role", "action", "subjects", "details", "prev")
-GENESIS = "0" * 64
 ENV_VAR = "HILOROJO_AUDIT_LOG"
 FILE_NAME = "audit.jsonl"
 TAMPERED_HINT = "the log was edited, cut or reordered; keep this copy as evidence and restore from backup"
 _CHUNK = 4096
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """The outcome of :func:`verify`: ``bad_line`` (1-based) and ``reason`` say where and why it failed."""
-
-    ok: bool
-    lines: int
-    bad_line: int | None
-    reason: str
 
 
 def log_path(path: Path | None = None) -> Path:
@@ -63,16 +60,6 @@ def log_path(path: Path | None = None) -> Path:
         if not configured:
             return settings.home / FILE_NAME
     return Path(configured).expanduser()
-
-
-def head_path(log: Path) -> Path:
-    """The head file beside the log: ``<seq> <sha256 of the last line>``, so a cut end shows."""
-    return log.with_name(log.name + ".head")
-
-
-def line_hash(line: bytes) -> str:
-    """SHA-256 hex of one line's exact bytes, without its newline."""
-    return hashlib.sha256(line).hexdigest()
 
 
 def tampered(log: Path, bad_line: int, reason: str) -> AuditTampered:
@@ -124,7 +111,7 @@ def record(
         except BaseException:
             os.ftruncate(fd, size)  # no half line stays behind to break the chain
             raise
-        _write_head(log, seq + 1, line_hash(line))
+        write_head(log, seq + 1, line_hash(line))
     result: dict[str, Any] = json.loads(line)
     return result
 
@@ -134,7 +121,7 @@ def verify(path: Path | None = None) -> VerifyReport:
     log = log_path(path)
     with _locked(log, write=False) as fd:
         data = _read_all(fd) if fd is not None else b""
-        return _check(data, log)
+        return check_chain(data, log)
 
 
 def read(
@@ -157,7 +144,7 @@ def read(
         raise tampered(log, len(pieces), "the last line is incomplete (no newline at its end)")
     found: list[dict[str, Any]] = []
     for number, line in enumerate(pieces[:-1], 1):
-        entry = _parse(line)
+        entry = parse_line(line)
         if entry is None:
             raise tampered(log, number, "line is not a JSON object")
         if user is not None and entry.get("user") != user:
@@ -235,7 +222,7 @@ def _tail(fd: int, size: int, log: Path) -> tuple[int, str]:
     Only the end of the log is read; the whole log is read to name the broken line when this check fails.
     """
     try:
-        head = _read_head(log)
+        head = read_head(log)
     except ValueError:
         head = (-1, "")
     if size == 0:
@@ -245,7 +232,7 @@ def _tail(fd: int, size: int, log: Path) -> tuple[int, str]:
     if _pread(fd, 1, size - 1) != b"\n":
         raise _broken(fd, log)
     line = _last_line(fd, size)
-    entry = _parse(line) or {}
+    entry = parse_line(line) or {}
     seq = entry.get("seq")
     if head is None or not isinstance(seq, int) or isinstance(seq, bool):
         raise _broken(fd, log)
@@ -259,7 +246,7 @@ def _tail(fd: int, size: int, log: Path) -> tuple[int, str]:
 
 def _broken(fd: int, log: Path) -> AuditTampered:
     """The error naming where the log held by ``fd`` (locked by this caller) breaks."""
-    report = _check(_pread(fd, os.fstat(fd).st_size, 0), log)
+    report = check_chain(_pread(fd, os.fstat(fd).st_size, 0), log)
     if report.ok:
         return tampered(log, report.lines, "head file does not match the last line")
     return tampered(log, report.bad_line or report.lines, report.reason)
@@ -300,103 +287,17 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _parse(line: bytes) -> dict[str, Any] | None:
-    try:
-        entry = json.loads(line.decode("utf-8"))
-    except ValueError:  # also UnicodeDecodeError
-        return None
-    return entry if isinstance(entry, dict) else None
-
-
-def _check(data: bytes, log: Path) -> VerifyReport:
-    """Verify the log's bytes ``data`` against the chain rules and the head file (read under the lock)."""
-    try:
-        head = _read_head(log)
-        head_error = ""
-    except ValueError as exc:
-        head, head_error = None, str(exc)
-    pieces = data.split(b"\n")
-    complete, partial = pieces[:-1], pieces[-1]
-    total = len(complete) + (1 if partial else 0)
-    prev = GENESIS
-    for number, line in enumerate(complete, 1):
-        problem = _line_problem(line, number, prev)
-        if problem:
-            return VerifyReport(False, total, number, problem)
-        prev = line_hash(line)
-    count = len(complete)
-    if partial:
-        return VerifyReport(False, total, total, "the last line is incomplete (no newline at its end)")
-    if head_error:
-        return VerifyReport(False, count, max(count, 1), head_error)
-    if head is None:
-        if count:
-            return VerifyReport(False, count, count, "head file missing")
-        return VerifyReport(True, 0, None, "")
-    problem_line, problem = _head_problem(head, count, prev)
-    if problem:
-        return VerifyReport(False, count, problem_line, problem)
-    return VerifyReport(True, count, None, "")
-
-
-def _line_problem(line: bytes, number: int, prev: str) -> str:
-    """Why line ``number`` breaks the chain, or "" when it holds."""
-    entry = _parse(line)
-    if entry is None:
-        return "line is not a JSON object"
-    if tuple(entry) != FIELDS:
-        return f"fields are {', '.join(entry)}, expected {', '.join(FIELDS)}"
-    seq = entry["seq"]
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq != number:
-        return f"seq is {seq!r}, expected {number}"
-    if entry["prev"] != prev:
-        if number == 1:
-            return "prev of the first line is not 64 zeros"
-        return f"prev does not match the hash of line {number - 1}"
-    return ""
-
-
-def _head_problem(head: tuple[int, str], count: int, last_hash: str) -> tuple[int, str]:
-    """(line, reason) when the head file disagrees with a log of ``count`` lines ending in ``last_hash``."""
-    head_seq, head_hash = head
-    if head_seq == count and head_hash == last_hash:
-        return 0, ""
-    if head_seq > count:
-        return count + 1, f"head file says {head_seq} lines but the log ends at line {count} (lines cut off)"
-    if head_seq < count:
-        return head_seq + 1, f"head file says {head_seq} lines but the log has {count}"
-    return count, f"head file hash does not match line {count}"
-
-
-def _read_head(log: Path) -> tuple[int, str] | None:
-    """The head file's (seq, hash), None when it is missing; ValueError when it is malformed."""
-    try:
-        text = head_path(log).read_text(encoding="ascii")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"head file unreadable: {exc}") from exc
-    parts = text.split()
-    if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
-        raise ValueError("head file malformed (expected '<seq> <sha256>')")
-    return int(parts[0]), parts[1]
-
-
-def _write_head(log: Path, seq: int, digest: str) -> None:
-    """Replace the head file atomically (temp file, fsync, rename); called under the log's lock."""
-    head = head_path(log)
-    tmp = head.with_name(head.name + ".tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-    try:
-        os.write(fd, f"{seq} {digest}".encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, head)
-    dir_fd = os.open(log.parent, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(dir_fd)  # makes the rename (and a new log's directory entry) durable
-    finally:
-        os.close(dir_fd)
+# The chain's names that callers read from here.
+__all__ = [
+    "ACTIONS",
+    "FIELDS",
+    "GENESIS",
+    "VerifyReport",
+    "head_path",
+    "line_hash",
+    "log_path",
+    "read",
+    "record",
+    "tampered",
+    "verify",
+]

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench.ingest_report import report, report_many_numbers
 from graph import local_server
 from graph.connection import Graph, get_graph, reset_graph
 from graph.migrations import migrate
@@ -85,7 +86,6 @@ SET c.call_id = $call_id, c.start_time = datetime($start_time), c.duration_s = t
 """
 NAIVE_KEYS = ("caller", "callee", "call_id", "start_time", "duration_s", "call_type", "caller_imei",
               "caller_cell", "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
-ONE_MILLION = 1_000_000
 # The many-numbers file: one phone per subscriber, each with its handset (one in a hundred changes it
 # once), about eight calls per number as in an operator's records of a whole region.
 CALLS_PER_NUMBER = 8
@@ -93,8 +93,6 @@ CONTACTS_PER_NUMBER = 8
 HANDSET_CHANGES = 0.01
 MANY_NUMBERS_HEADER = ("call_id", "caller", "callee", "start_time", "duration_s", "call_type", "caller_imei",
                        "callee_imei", "caller_cell", "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
-TARGET_SECONDS_PER_MILLION = 120.0
-TARGET_RSS_MB = 1024.0
 
 
 @dataclass
@@ -382,50 +380,6 @@ def measure_many_numbers(graph: Graph, path: Path, rounds: int) -> list[Run]:
             which = (i + round_) % len(runs)
             results[which].append(timed(partial(runs[which], graph, path)))
     return [max(found, key=lambda r: r.rate) for found in results]
-
-
-def report_many_numbers(runs: list[Run]) -> None:
-    loader, same_model, load_csv = runs
-    print()
-    print(f"{'many-numbers file (best of the rounds)':48} {'rows':>10} {'seconds':>9} {'rows/s':>10}  load")
-    for run in runs:
-        print(f"{run.name:48} {run.rows:>10,} {run.seconds:>9.1f} {run.rate:>10,.0f}  {run.load}")
-    a_b2 = loader.rate / same_model.rate if same_model.rate else 0.0
-    a_b = loader.rate / load_csv.rate if load_csv.rate else 0.0
-    print(f"ratio a/b2 (loader vs LOAD CSV, same calls):   {a_b2:5.2f}   target >= 1  {verdict(a_b2 >= 1)}")
-    print(f"ratio a/b (loader vs LOAD CSV, no devices):    {a_b:5.2f}   context only")
-    sys.stdout.flush()
-
-
-def verdict(ok: bool) -> str:
-    return "OK" if ok else "MISSED"
-
-
-def report(
-    n_calls: int, loader: Run, load_csv: Run, naive: Run, rss_mb: float, same_model: Run | None = None
-) -> None:
-    print()
-    print(f"{'run (best of the rounds)':48} {'rows':>10} {'seconds':>9} {'rows/s':>10}  load average")
-    for run in (loader, load_csv, same_model, naive):
-        if run is None:
-            continue
-        print(f"{run.name:48} {run.rows:>10,} {run.seconds:>9.1f} {run.rate:>10,.0f}  {run.load}")
-    a_b = loader.rate / load_csv.rate if load_csv.rate else 0.0
-    a_c = loader.rate / naive.rate if naive.rate else 0.0
-    per_million = loader.seconds * ONE_MILLION / loader.rows if loader.rows else float("inf")
-    measured = "measured" if n_calls == ONE_MILLION else f"extrapolated from {n_calls:,} rows"
-    print()
-    print(f"ratio a/b (loader vs LOAD CSV):        {a_b:6.2f}   target >= 1     {verdict(a_b >= 1)}")
-    print(f"ratio a/c (loader vs naive script):    {a_c:6.1f}   target >= 30    {verdict(a_c >= 30)}")
-    if same_model is not None and same_model.rate:
-        a_b2 = loader.rate / same_model.rate
-        print(f"ratio a/b2 (loader vs same-model LOAD CSV): {a_b2:6.2f}   context only, no target")
-    ok_time = per_million < TARGET_SECONDS_PER_MILLION
-    print(f"1M calls with the loader:              {per_million:6.0f} s target < 120 s  "
-          f"{'OK' if ok_time else 'MISSED'} ({measured})")  # fmt: skip
-    print(f"peak Python RSS (after the loader run): {rss_mb:5.0f} MB target < 1024 MB "
-          f"{'OK' if rss_mb < TARGET_RSS_MB else 'MISSED'}")  # fmt: skip
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two test processes, each with its own Neo4j; a test file stays in one process (its module fixtures).
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .PHONY: run test setup lint typecheck pytest stop clean map-data screenshots
 
@@ -32,7 +34,7 @@ typecheck: setup
 pytest: setup
 	@scripts/check-prereqs.sh server
 	@scripts/install-browser.sh
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
 

@@ -11,6 +11,7 @@ from typing import Any, LiteralString, TypeVar, cast
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
+from graph.bookmarks import ProcessBookmarks
 from graph.errors import (
     AuthenticationFailed,
     ConfigError,
@@ -26,6 +27,7 @@ Row = dict[str, Any]
 # What a server answers while it shuts down or starts: as much an outage as a refused connection.
 DATABASE_UNAVAILABLE = "Neo.TransientError.General.DatabaseUnavailable"
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+BOOKMARK_TIMEOUT = "Neo.TransientError.Transaction.BookmarkTimeout"
 
 
 class Graph:
@@ -45,10 +47,10 @@ class Graph:
             tls["encrypted"] = settings.encrypted
         if settings.trusted_ca is not None:
             tls["trusted_certificates"] = neo4j.TrustCustomCAs(str(settings.trusted_ca))
-        # Every session of this process shares one bookmark manager: a read that follows a write, even in
-        # another session or thread, waits until the server it is routed to (a cluster secondary) has
-        # applied that write (causal consistency).
-        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
+        # On a cluster (a neo4j:// address) every session of this process shares one bookmark manager: a
+        # read that follows a write, even in another session or thread, waits until the member it is
+        # routed to has applied that write (causal consistency). One server sees its own commits at once.
+        self.bookmarks = ProcessBookmarks() if settings.routing else None
         with self._errors():
             self.driver = neo4j.GraphDatabase.driver(
                 settings.uri,
@@ -86,6 +88,13 @@ class Graph:
                 raise ConfigError(
                     f"Neo4j at {uri} has no database {self.settings.database!r}",
                     "set NEO4J_DATABASE to one of its databases (`SHOW DATABASES`; Community has only neo4j)",
+                ) from exc
+            if exc.code == BOOKMARK_TIMEOUT and self.bookmarks is not None:
+                self.bookmarks.forget()  # the next query does not wait for a write the database lost
+                raise DatabaseUnavailable(
+                    f"Neo4j at {uri} has not caught up with this process's last write "
+                    "(a lagging cluster member, or a database restored from an older backup)",
+                    "run the same command again",
                 ) from exc
             if exc.code == DATABASE_UNAVAILABLE:  # the server is stopping or starting
                 raise DatabaseUnavailable(

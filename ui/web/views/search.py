@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from graph.connection import Graph
@@ -32,16 +34,18 @@ def body(g: Graph) -> None:
         if selected is None:
             st.info("Pick a result to open it.")
             return
-        row = entity_panel(g, selected, key="search-entity")
-        if row is None:
-            return
-        key = str(row["props"].get(NODE_KEYS.get(row["label"], ""), "") or "")
-        if row["label"] in KIND_OF and key:
-            select(Ref(KIND_OF[row["label"]], key))  # the address names the entity: a link to share
-        if st.button("Explore its network", key="explore-selected", type="primary", icon=":material/hub:"):
-            open_in_explore([selected])
-            st.switch_page("views/explore.py")
-        entity_actions(g, selected, row, "search-actions", key)
+        entity_panel(g, selected, key="search-entity", actions=lambda row: next_steps(g, selected, row))
+
+
+def next_steps(g: Graph, node_id: str, row: dict[str, Any]) -> None:
+    """Under the opened entity's name: its address for a shared link, and what to do with it."""
+    key = str(row["props"].get(NODE_KEYS.get(row["label"], ""), "") or "")
+    if row["label"] in KIND_OF and key:
+        select(Ref(KIND_OF[row["label"]], key))  # the address names the entity: a link to share
+    if st.button("Explore its network", key="explore-selected", type="primary", icon=":material/hub:"):
+        open_in_explore([node_id])
+        st.switch_page("views/explore.py")
+    entity_actions(g, node_id, row, "search-actions", key)
 
 
 def main() -> None:

@@ -446,3 +446,35 @@ def test_a_deleted_phone_of_the_second_part_rolls_back_the_first_parts_calls(emp
     with pytest.raises(QueryFailed, match="deleted while it ran"):
         writer.write(batch)
     assert counts(empty_graph) == ({"Phone": 1}, {})
+
+
+def test_a_handset_seen_again_in_later_batches_widens_its_span_and_keeps_its_first_row(
+    empty_graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One call a batch, written one at a time: lines 3 and 4 find the link line 2 wrote (by element
+    # id) and only widen its span, later (line 3) and earlier (line 4); the row cited stays line 2.
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "call_id,caller,callee,start_time,caller_imei\n"
+        "W-1,+573001234567,+573007654321,2025-03-02T10:00:00+00:00,352099001761481\n"
+        "W-2,+573001234567,+573105550000,2025-03-03T10:00:00+00:00,352099001761481\n"
+        "W-3,+573001234567,+573007654321,2025-03-01T10:00:00+00:00,352099001761481\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 1)
+    monkeypatch.setitem(concurrency.IN_FLIGHT, "calls", 1)
+    summary = load_file(empty_graph, "calls", path, progress=False)
+    assert (summary.rows_loaded, summary.rows_rejected) == (3, 0)
+    links = empty_graph.read(
+        "MATCH (:Phone {number: '+573001234567'})-[r:IN_DEVICE]->(:Device {imei: '352099001761481'}) "
+        "RETURN toString(r.first_seen) AS first, toString(r.last_seen) AS last, r.source_rows AS rows, "
+        "r.source_ids AS ids"
+    )
+    assert links == [
+        {
+            "first": "2025-03-01T10:00:00Z",
+            "last": "2025-03-03T10:00:00Z",
+            "rows": [f"{summary.source_id}:2"],
+            "ids": [summary.source_id],
+        }
+    ]

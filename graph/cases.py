@@ -11,6 +11,7 @@ from typing import Any
 from graph.connection import Graph, Row
 from graph.errors import NotFound, PermissionDenied
 from graph.migrations import migrate
+from graph.protected import scrub
 
 # -- saved cases -----------------------------------------------------------------------------------
 CREATE_CASE = """
@@ -176,15 +177,21 @@ def delete_note(graph: Graph, note_id: str, user: str) -> dict[str, Any]:
 
 
 def notes_on(graph: Graph, refs: Sequence[tuple[str, str]]) -> list[Row]:
-    """The notes on these entities (``(label, key)`` pairs), oldest first."""
+    """The notes on these entities (``(label, key)`` pairs), oldest first; through a shielded view, the
+    victims' names and identifiers written in them are replaced (graph.protected.scrub)."""
     if not refs:
         return []
-    return graph.read(NOTES_ON, {"refs": [[label, key] for label, key in refs]})
+    return _scrubbed(graph, graph.read(NOTES_ON, {"refs": [[label, key] for label, key in refs]}))
+
+
+def _scrubbed(graph: Graph, rows: list[Row]) -> list[Row]:
+    withheld = graph.withheld()
+    return [{**r, "text": scrub(str(r["text"] or ""), withheld)} for r in rows] if withheld else rows
 
 
 def notes_in_case(graph: Graph, case_id: str) -> list[Row]:
-    """The notes written while the case was open, oldest first."""
-    return graph.read(NOTES_IN_CASE, {"case_id": case_id})
+    """The notes written while the case was open, oldest first (shielded like ``notes_on``)."""
+    return _scrubbed(graph, graph.read(NOTES_IN_CASE, {"case_id": case_id}))
 
 
 def grade_source(graph: Graph, source_id: str, grade: str, user: str) -> None:

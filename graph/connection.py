@@ -140,6 +140,12 @@ class Graph:
             rows = [shield(row, strings) for row in rows]
         return rows
 
+    def withheld(self) -> dict[str, str]:
+        """The strings this view withholds and what it shows instead (none when it is not shielded)."""
+        if self.shielded and self._protected is not None:
+            return self._protected.strings()
+        return {}
+
     def shielded_view(self) -> Graph:
         """This graph as a user who may not see victims receives it: the same driver and writes, but
         every read (``read``, ``read_one``) has victims' names and identifiers replaced

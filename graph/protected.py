@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -96,6 +97,16 @@ def shield(value: Any, strings: Mapping[str, str]) -> Any:
     if isinstance(value, ng.Path):
         return [shield(dict(n.items()), strings) for n in value.nodes]
     return value
+
+
+def scrub(text: str, strings: Mapping[str, str]) -> str:
+    """Free text (an analyst's note) with every protected string in it replaced, whatever its case:
+    the longest first, so that a full name goes before a shorter alias inside it."""
+    for secret in sorted(
+        (s for s in strings if len(s) >= 3 and not s.startswith(CHILD_MARK)), key=len, reverse=True
+    ):
+        text = re.sub(re.escape(secret), strings[secret], text, flags=re.IGNORECASE)
+    return text
 
 
 def _within(text: str, strings: Mapping[str, str]) -> str:

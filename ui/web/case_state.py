@@ -6,6 +6,7 @@ from collections.abc import MutableMapping
 from datetime import date
 from typing import Any
 
+import streamlit as st
 from streamlit.runtime.state import SessionStateProxy
 
 from graph import explore
@@ -50,3 +51,13 @@ def restore(g: Graph, saved: dict[str, Any], state: State) -> list[str]:
             state[key] = saved[key]
     state["window"] = [date.fromisoformat(d) for d in saved.get("window", [])]
     return missing
+
+
+def case_banner() -> None:
+    """On the Explore page: the case being worked on, and the entities of a reopened case that are gone."""
+    case = st.session_state.get("case")
+    if case:
+        st.caption(f"Case: **{case['name']}** (save changes on the Cases page)")
+    missing = st.session_state.pop("case_missing", None)
+    if missing:
+        st.warning("No longer in the database: " + ", ".join(missing), icon=":material/person_off:")

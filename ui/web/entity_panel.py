@@ -11,8 +11,10 @@ from access import session
 from access.roles import Permission
 from graph import explore
 from graph.connection import Graph
+from graph.model import NODE_KEYS
 from ui.columns import cell, describe
 from ui.web.common import VICTIM_LABEL, frame, open_in_explore, plain
+from ui.web.notes import notes_panel
 from ui.web.tables import selected
 
 HIDDEN = ("aliases_text", "name_key", "source_ids", "analysis_id")
@@ -52,6 +54,9 @@ def entity_panel(
     links = [link for link in row["links"] if link]
     if links:
         st.caption("Links: " + ", ".join(f"{x['type']} → {x['other']} × {x['count']}" for x in links))
+    entity_key = props.get(NODE_KEYS.get(row["label"] or "", ""))
+    if entity_key is not None:
+        notes_panel(g, str(row["label"]), str(entity_key), widget=key)
     return dict(row)
 
 

@@ -11,6 +11,7 @@ from graph import explore
 from graph.connection import Graph
 from graph.model import ROLES
 from ui.web import node_click
+from ui.web.case_state import case_banner
 from ui.web.common import describe, open_in_explore, page, search_box
 from ui.web.entity_panel import entity_panel
 from ui.web.export_button import export_panel
@@ -65,6 +66,7 @@ def seeds_panel(g: Graph) -> list[str]:
 
 
 def body(g: Graph) -> None:
+    case_banner()
     seeds = seeds_panel(g)
     if not seeds:
         st.info("Search an entity above (or on the Search page) to draw its network.")

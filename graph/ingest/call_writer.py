@@ -70,8 +70,6 @@ class CallWriter:
         self.source_id = source_id
         self.phone_ids: dict[str, str] = {}
         self.device_ids: dict[str, str] = {}
-        # The IN_DEVICE links this load wrote: (number, IMEI) -> element id and the line it cites.
-        self.link_ids: dict[tuple[str, str], tuple[str, int]] = {}
         self.checked = False  # set once a call id of this load was found in the graph
         self.common = {"source_id": source_id, "row_prefix": source_id + ":"}
 
@@ -132,15 +130,13 @@ class CallWriter:
         params = self._params(batch)
         phone_at = dict(zip(batch.numbers, range(len(batch.numbers)), strict=True)) if links else {}
         device_at = {i: d["at"] for i, d in zip(batch.imeis, batch.devices, strict=True)} if links else {}
-        new_links, params["known_links"] = self._known_links(links)
         params["links"] = [
-            {**link, "phone": phone_at[link["number"]], "device": device_at[link["imei"]]}
-            for link in new_links
+            {**link, "phone": phone_at[link["number"]], "device": device_at[link["imei"]]} for link in links
         ]
         params.update(calls[0])
         params["split"] = calls[1]
 
-        def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, list[Any], list[Any], list[Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> tuple[BatchResult, list[Any], list[Any]]:
             done = BatchResult(  # new on each attempt: a retried transaction starts again
                 conflicts=list(result.conflicts) if result else [],
                 nodes_created=result.nodes_created if result else 0,
@@ -156,31 +152,12 @@ class CallWriter:
             done.relationships_created += counters.relationships_created
             if extras:
                 tx.run(SET_CALL_EXTRAS, {**self.common, "extras": extras}).consume()
-            return done, record["phone_ids"], record["device_ids"], record["link_ids"]
+            return done, record["phone_ids"], record["device_ids"]
 
-        done, phone_ids, device_ids, link_ids = self.graph.transaction(work, first_retry_s=DEADLOCK_RETRY_S)
+        done, phone_ids, device_ids = self.graph.transaction(work, first_retry_s=DEADLOCK_RETRY_S)
         self.phone_ids.update(phone_ids)  # only once committed: a rolled-back node has no id
         self.device_ids.update(device_ids)
-        cut = len(self.common["row_prefix"])
-        line_of = {(x["number"], x["imei"]): int(x["source_row"][cut:]) for x in new_links}
-        for number, imei, link_id in link_ids:
-            self.link_ids[(number, imei)] = (link_id, line_of[(number, imei)])
         return done
-
-    def _known_links(self, links: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """``links`` split into those to merge and those this load wrote citing a line no later than
-        theirs (as ``{"id", "first_seen", "last_seen"}``: only their span may grow)."""
-        cut = len(self.common["row_prefix"])
-        new: list[dict[str, Any]] = []
-        known: list[dict[str, Any]] = []
-        for link in links:
-            written = self.link_ids.get((link["number"], link["imei"]))
-            if written is None or written[1] > int(link["source_row"][cut:]):
-                new.append(link)
-            else:
-                span = {"first_seen": link["first_seen"], "last_seen": link["last_seen"]}
-                known.append({"id": written[0], **span})
-        return new, known
 
     def _write_checked(self, batch: CallBatch) -> BatchResult:
         merged = self._write(batch, batch.calls_where([False] * len(batch.calls["line"])), [], [])

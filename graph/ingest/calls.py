@@ -33,11 +33,7 @@ RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
 # other; $start_time: ISO text; $line; then the CALL_COLUMNS): call i is item i of each, so no call
 # looks anything up. Every property is named (CREATE with a fixed map has no eager barrier; a null
 # is not stored; columns the kind does not know, ``x_…``, follow in SET_CALL_EXTRAS only when a
-# batch has any); the devices are merged or found, and the IN_DEVICE links merged, at the end. A
-# link this load has already written citing a row no later than the batch's ($known_links) is found
-# by element id and only its span widened: merging it again would expand from its phone, and its
-# provenance would not change (a file with a handset per phone sends most of its links again in
-# every batch, as the calls move on in time).
+# batch has any); the devices are merged or found, and the IN_DEVICE links merged, at the end.
 # One query per batch saves the round trips of separate merge, create and link queries; measured by
 # `python -m bench.ingest`.
 # No call of a batch is committed unless every known phone and device was found (the positions
@@ -110,18 +106,8 @@ WRITE_CALL_BATCH: LiteralString = (
                      > toInteger(substring(row.source_row, size($row_prefix))) THEN row.source_row
                 ELSE x END]
         END
-  RETURN collect([row.number, row.imei, elementId(r)]) AS link_ids
 }
-CALL () {
-  UNWIND $known_links AS k
-  MATCH ()-[r:IN_DEVICE]->() WHERE elementId(r) = k.id
-  WITH r, datetime(k.first_seen) AS first, datetime(k.last_seen) AS last
-  SET r.first_seen = CASE WHEN first < r.first_seen THEN first ELSE r.first_seen END,
-      r.last_seen = CASE WHEN last > r.last_seen THEN last ELSE r.last_seen END
-  RETURN count(r) AS links_found
-}
-WITH phone_ids, device_ids, link_ids WHERE links_found = size($known_links)
-RETURN phone_ids, device_ids, link_ids
+RETURN phone_ids, device_ids
 """
 )
 SET_CALL_EXTRAS = """

@@ -310,7 +310,7 @@ def test_unknown_action_refused(log: Path) -> None:
     with pytest.raises(InputError):
         audit.read(action="delete_everything")
     assert not log.exists()
-    assert "login" in audit.ACTIONS and len(audit.ACTIONS) == 13
+    assert "login" in audit.ACTIONS and len(audit.ACTIONS) == 16
 
 
 def run_audit(args: list[str], tmp_path: Path, log: Path) -> subprocess.CompletedProcess[str]:

@@ -133,6 +133,7 @@ READING: dict[str, tuple[Callable[[AppTest], str], bool]] = {  # page -> (action
     "communities.py": (communities, False),
     "money.py": (money, False),
     "phones.py": (phones, False),
+    "cases.py": (shown, False),
 }
 # The pages that need more than the viewer role, and the lowest role that may use each.
 GUARDED = {

@@ -197,7 +197,7 @@ def notes_in_case(graph: Graph, case_id: str) -> list[Row]:
 def grade_source(graph: Graph, source_id: str, grade: str, user: str) -> None:
     """Grade a load's Source (values.grading), recording who graded it and when."""
     if not graph.write(GRADE_SOURCE, {"source_id": source_id, "grade": grade, "user": user, "now": _now()}):
-        raise NotFound(f"no source {source_id!r}", "list the loads with `hilorojo db status`")
+        raise NotFound(f"no source {source_id!r}", "list the loads with `hilorojo cases sources`")
 
 
 def sources(graph: Graph) -> list[Row]:

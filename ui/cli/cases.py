@@ -1,4 +1,4 @@
-"""`hilorojo cases list|grade`: the analysts' saved cases, and the Admiralty grade of a load's source."""
+"""`hilorojo cases list|sources|grade`: the analysts' saved cases, and the Admiralty grades of the loads."""
 
 from __future__ import annotations
 
@@ -29,10 +29,21 @@ def list_cases(everyone: bool, as_json: bool) -> None:
     print_table(rows, ["case_id", "name", "created_by", "changed_at", "notes"], title="Saved cases")
 
 
+@cases_group.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def list_sources(as_json: bool) -> None:
+    """Every load's source with its Admiralty grade, most recent first."""
+    rows = [dict(r) for r in casework.sources(get_graph())]
+    if as_json:
+        print_json(rows)
+        return
+    print_table(rows, ["source_id", "name", "kind", "loaded_at", "grade", "graded_by"], title="Sources")
+
+
 @cases_group.command("grade")
 @click.argument("source_id")
 @click.argument("grade")
 def grade(source_id: str, grade: str) -> None:
-    """Grade a load's SOURCE_ID (see `hilorojo db status`) with an Admiralty GRADE such as B2."""
+    """Grade a load's SOURCE_ID (see `hilorojo cases sources`) with an Admiralty GRADE such as B2."""
     code = casework.grade_source(get_graph(), source_id, grade)
     console.print(f"{source_id}: graded {code}")

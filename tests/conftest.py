@@ -185,7 +185,7 @@ def demo_graph(graph: Graph, demo_dataset: tuple[Path, dict[str, Any]]) -> tuple
 
     out, key = demo_dataset
     wanted = sorted((kind, hashlib.sha256(path.read_bytes()).hexdigest()) for kind, path in demo_files(out))
-    held = sorted((r["kind"], r["sha256"]) for r in graph.read(DEMO_SOURCES_QUERY))
+    held = sorted((r["kind"], r["sha256"] or "") for r in graph.read(DEMO_SOURCES_QUERY))
     size = graph.read_one(DEMO_SIZE_QUERY) or {}
     if held != wanted or size != _demo_loaded:
         graph.run_in_batches(CLEAR_QUERY)

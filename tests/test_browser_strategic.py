@@ -30,13 +30,13 @@ def test_strategic_page_in_chromium_stays_offline(
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.on("request", lambda r: requests.append(r.url))
         page.on("websocket", lambda ws: requests.append(ws.url))
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(60_000)  # expect's checks get 30 s each: the page reruns on a busy machine
         page.goto(f"{web_app}/strategic")
-        expect(page.get_by_role("heading", name="Strategic", exact=True)).to_be_visible()
-        expect(page.get_by_role("heading", name="Justice chain")).to_be_visible()
+        expect(page.get_by_role("heading", name="Strategic", exact=True)).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name="Justice chain")).to_be_visible(timeout=30_000)
         # the corridors drawn by Vega in the page (the other charts leave out counts under 5)
-        expect(page.get_by_text("Countries at their approximate centre")).to_be_visible()
-        expect(page.locator(".vega-embed canvas, .vega-embed svg").first).to_be_visible()
+        expect(page.get_by_text("Countries at their approximate centre")).to_be_visible(timeout=30_000)
+        expect(page.locator(".vega-embed canvas, .vega-embed svg").first).to_be_visible(timeout=30_000)
         page.screenshot(path=str(output_dir / "ui-strategic.png"), full_page=True)
         browser.close()
 

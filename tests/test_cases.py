@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,18 @@ def test_the_package_shows_source_grades_and_the_notes_with_victims_shielded(
     ]
     revealed = build_package(empty_graph, "PID-1", include_victims=True)
     assert revealed.notes[0].text == "travelled with Rosa Quintero"
+
+
+def test_the_cases_command_lists_cases_and_grades_sources(
+    empty_graph: Graph, arrests: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_file(empty_graph, "arrests", arrests, progress=False)
+    [source] = casework.sources(empty_graph)
+    main(["cases", "grade", source["source_id"], "e5"])
+    assert capsys.readouterr().out.strip() == f"{source['source_id']}: graded E5"
+    main(["cases", "sources", "--json"])
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["source_id"], listed["grade"]) == (source["source_id"], "E5")
+    casework.save_case(empty_graph, "from the command line", {"seeds": []})  # as this machine's user
+    main(["cases", "list", "--json"])
+    assert [c["name"] for c in json.loads(capsys.readouterr().out)] == ["from the command line"]

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
-from graph import entities, money, phones
+from graph import cases, entities, money, phones
 from graph.connection import Graph, Row
+from graph.protected import PROTECTED_QUERY, PROTECTED_STAMP
 
 # -- the subject ------------------------------------------------------------------------------
 SUBJECT = """
@@ -359,6 +360,9 @@ PLANNED: tuple[tuple[LiteralString, dict[str, Any]], ...] = (
     (LATEST_ARREST, {}),
     (ANALYSIS, {"analysis_id": NO_KEY}),
     (SOURCES, {"ids": [NO_KEY]}),
+    (cases.NOTES_ON, {"refs": [["Person", NO_KEY]]}),
+    (PROTECTED_STAMP, {}),
+    (PROTECTED_QUERY, {}),
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -37,26 +36,40 @@ HIDDEN: Final = "(protected)"
 # Properties of a victim's or a child's own record that are blanked (the rest, e.g. role and
 # nationality, stay).
 VICTIM_PROPERTIES: Final = ("name", "aliases", "aliases_text", "name_key", "date_of_birth", "gender")
-# How long the protected strings are reused before they are read again (new loads add victims).
-REFRESH_S: Final = 30.0
+# What the protected strings depend on, from the store's counts (one index seek for the victims): any
+# load (a new Source), person, victim, arrest involvement or identifier changes it, and the strings are
+# read again before the next answer is shielded.
+PROTECTED_STAMP: Final = """
+CALL () { MATCH (s:Source) RETURN count(s) AS sources }
+CALL () { MATCH (p:Person) RETURN count(p) AS people }
+CALL () { MATCH (v:Person {role: 'victim'}) RETURN count(v) AS victims }
+CALL () { MATCH ()-[r:INVOLVED_IN]->() RETURN count(r) AS involved }
+CALL () { MATCH ()-[r:USES]->() RETURN count(r) AS uses }
+CALL () { MATCH ()-[r:HOLDS]->() RETURN count(r) AS holds }
+CALL () { MATCH ()-[r:HAS_DOCUMENT]->() RETURN count(r) AS documents }
+CALL () { MATCH ()-[r:HAS_EMAIL]->() RETURN count(r) AS emails }
+RETURN [sources, people, victims, involved, uses, holds, documents, emails] AS stamp
+"""
 # Prefixes a child's person_id among the protected strings: no text read from the graph starts with it.
 CHILD_MARK: Final = "\x00child:"
 
 
 class Protected:
-    """The strings to withhold, read with ``read`` (a graph's unshielded read) and refreshed every
-    REFRESH_S seconds."""
+    """The strings to withhold, read with ``read`` (a graph's unshielded read), and read again whenever
+    the data they come from has changed (``PROTECTED_STAMP``), so that a victim loaded a moment ago is
+    already withheld."""
 
     def __init__(self, read: Callable[[str], list[dict[str, Any]]]) -> None:
         self._read = read
         self._lock = threading.Lock()
-        self._read_at = -REFRESH_S
+        self._stamp: Any = None
         self._strings: dict[str, str] = {}
 
     def strings(self) -> dict[str, str]:
         """Each protected string and what is shown instead."""
         with self._lock:
-            if time.monotonic() - self._read_at >= REFRESH_S:
+            stamp = self._read(PROTECTED_STAMP)[0]["stamp"]
+            if stamp != self._stamp:
                 found: dict[str, str] = {}
                 for row in self._read(PROTECTED_QUERY):
                     label = VICTIM if row["victim"] else MINOR
@@ -69,7 +82,7 @@ class Protected:
                         if text:
                             found[str(text)] = HIDDEN
                 self._strings = found
-                self._read_at = time.monotonic()
+                self._stamp = stamp
             return self._strings
 
 

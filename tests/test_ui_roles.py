@@ -269,3 +269,20 @@ def test_every_action_leaves_an_audit_line(ui_graph: Graph, tmp_path: Path) -> N
     assert details[6]["include_victims"] is False and details[7]["format"] == "json"
     assert details[8]["text"] == "RETURN 1 AS one"
     assert audit.verify().ok
+
+
+def test_a_victim_loaded_after_the_strings_were_read_is_withheld_at_once(
+    empty_graph: Graph, tmp_path: Path
+) -> None:
+    view = empty_graph.shielded_view()
+    assert view.withheld() == {}  # read now: no victim yet
+    arrests = tmp_path / "victim.csv"
+    victim = "arrest_id,arrest_date,person_id,full_name,role\nX2,2025-01-01,VQ1,Rosa Quispe,victim\n"
+    arrests.write_text(victim, encoding="utf-8")
+    with acting_as(ANALYST):
+        load_file(empty_graph, "arrests", arrests, progress=False)
+    # the very next shielded read withholds her, without waiting for any refresh period
+    assert view.read("MATCH (p:Person {person_id: 'VQ1'}) RETURN p.name AS name") == [
+        {"name": "Victim (protected)"}
+    ]
+    assert view.withheld()["Rosa Quispe"] == "Victim (protected)"

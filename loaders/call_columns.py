@@ -10,6 +10,7 @@ from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from graph.ingest import CALL_COLUMNS
+from loaders.cells import duration, optional, required
 from loaders.kinds import (
     CALL_TYPE,
     CALLER_LAT,
@@ -19,10 +20,7 @@ from loaders.kinds import (
     Record,
     call_digest,
     call_record,
-    duration,
     extras,
-    optional,
-    required,
 )
 from loaders.readers import RawRow
 from values.dates import normalize_datetime

@@ -18,8 +18,8 @@ from loaders.ftm_conventions import (
     key_of,
 )
 from loaders.ftm_entities import Entity
-from loaders.kinds import CALL_TYPES, CHANNELS
 from loaders.readers import RawRow
+from loaders.vocabulary import CALL_TYPES, CHANNELS
 
 # The order kinds are written in: arrests first (they record the roles), events last.
 ORDER = ("arrests", "identifiers", "calls", "transfers")

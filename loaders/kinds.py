@@ -13,7 +13,9 @@ from typing import Any
 
 from graph.errors import InputError
 from graph.model import IDENTIFIER_TYPES
+from loaders.cells import cell, duration, float_in, need, opt, word
 from loaders.mapping import Mapping, value_key
+from loaders.vocabulary import CALL_TYPES, CHANNELS, EXPLOITATION_WORDS, GENDER_WORDS, ROLE_WORDS, STAGE_WORDS
 from values.account import normalize_account
 from values.amount import amount_micro, normalize_amount
 from values.country import normalize_country
@@ -104,98 +106,6 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
-ROLE_WORDS = {
-    "suspect": "suspect",
-    "sospechoso": "suspect",
-    "detenido": "suspect",
-    "capturado": "suspect",
-    "imputado": "suspect",
-    "arrested": "suspect",
-    "victim": "victim",
-    "victima": "victim",
-    "witness": "witness",
-    "testigo": "witness",
-    "unknown": "unknown",
-    "desconocido": "unknown",
-}
-GENDER_WORDS = {
-    "f": "F",
-    "female": "F",
-    "femenino": "F",
-    "mujer": "F",
-    "m": "M",
-    "male": "M",
-    "masculino": "M",
-    "hombre": "M",
-    "x": "X",
-    "other": "X",
-    "otro": "X",
-}
-# The forms of exploitation UNODC's Global Report on Trafficking in Persons counts (other forms together).
-EXPLOITATION_WORDS = {
-    "sexual": "sexual_exploitation",
-    "sexual exploitation": "sexual_exploitation",
-    "sexual_exploitation": "sexual_exploitation",
-    "explotacion sexual": "sexual_exploitation",
-    "forced labour": "forced_labour",
-    "forced labor": "forced_labour",
-    "forced_labour": "forced_labour",
-    "labour": "forced_labour",
-    "labor": "forced_labour",
-    "trabajo forzoso": "forced_labour",
-    "trabajos forzados": "forced_labour",
-    "explotacion laboral": "forced_labour",
-    "forced criminality": "forced_criminality",
-    "forced_criminality": "forced_criminality",
-    "criminalidad forzada": "forced_criminality",
-    "other": "other",
-    "otro": "other",
-    "otra": "other",
-    "mendicidad": "other",
-    "begging": "other",
-    "matrimonio servil": "other",
-    "forced marriage": "other",
-}
-# The stages of the justice chain a person can reach in a case (docs/strategic.md).
-STAGE_WORDS = {
-    "investigation": "investigation",
-    "investigated": "investigation",
-    "investigacion": "investigation",
-    "charged": "charged",
-    "indicted": "charged",
-    "imputado": "charged",
-    "imputacion": "charged",
-    "acusado": "charged",
-    "prosecuted": "prosecuted",
-    "trial": "prosecuted",
-    "juicio": "prosecuted",
-    "enjuiciado": "prosecuted",
-    "convicted": "convicted",
-    "sentenced": "convicted",
-    "condenado": "convicted",
-    "condena": "convicted",
-    "acquitted": "acquitted",
-    "absuelto": "acquitted",
-    "dismissed": "dismissed",
-    "dropped": "dismissed",
-    "archivado": "dismissed",
-    "sobreseido": "dismissed",
-    "precluido": "dismissed",
-}
-CALL_TYPES = {
-    "voice": "voice",
-    "call": "voice",
-    "voz": "voice",
-    "llamada": "voice",
-    "sms": "sms",
-    "text": "sms",
-    "mensaje": "sms",
-    "data": "data",
-    "datos": "data",
-    "gprs": "data",
-}
-CHANNELS = ("bank", "wire", "remittance", "mobile_money", "hawala", "crypto", "cash")
-
 
 @dataclass(frozen=True)
 class Context:
@@ -231,87 +141,6 @@ def extras(kind: Kind, row: dict[str, str]) -> dict[str, str]:
     return {extra_name(k): clean_text(v) for k, v in row.items() if k not in known and v.strip()}
 
 
-def _get(row: dict[str, str], column: str) -> str | None:
-    value = row.get(column)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
-def required(value: str | None, column: str) -> str:
-    """A required cell's value, stripped; BadValue ``missing COLUMN`` when it is absent or blank."""
-    if value is None or not (value := value.strip()):
-        raise BadValue(f"missing {column}")
-    return value
-
-
-def optional(value: str | None, convert: Callable[[str], Any]) -> Any:
-    """An optional cell's value converted after stripping; None when it is absent or blank."""
-    if value is None:
-        return None
-    value = value.strip()
-    return convert(value) if value else None
-
-
-def _need(row: dict[str, str], column: str) -> str:
-    return required(row.get(column), column)
-
-
-def _opt(row: dict[str, str], column: str, convert: Callable[[str], Any]) -> Any:
-    return optional(row.get(column), convert)
-
-
-def _word(table: dict[str, str], what: str) -> Callable[[str], str]:
-    def convert(value: str) -> str:
-        found = table.get(value_key(value))
-        if found is None:
-            raise BadValue(f"unknown {what} {value!r}")
-        return found
-
-    return convert
-
-
-def _float_in(low: float, high: float, what: str) -> Callable[[str], float]:
-    def convert(value: str) -> float:
-        try:
-            number = float(value.replace(",", "."))
-        except ValueError:
-            raise BadValue(f"{what} {value!r} is not a number") from None
-        if not low <= number <= high:
-            raise BadValue(f"{what} {value!r} is out of range")
-        return number
-
-    return convert
-
-
-# No call or data session lasts a month: a longer duration is a data error (and a number beyond Neo4j's
-# 64-bit integers would make it refuse the whole batch).
-MAX_DURATION_S = 31 * 86_400
-
-
-def duration(value: str) -> int:
-    """Whole seconds from "75", "75.0", "1:15" or "0:01:15"."""
-    parts = value.split(":")
-    try:
-        if len(parts) in (2, 3):
-            seconds = 0
-            for part in parts:
-                seconds = seconds * 60 + int(part)
-        else:
-            number = float(value.replace(",", "."))
-            if not number.is_integer():
-                raise ValueError
-            seconds = int(number)
-    except ValueError:
-        raise BadValue(f"duration {value!r} is not whole seconds or h:mm:ss") from None
-    if seconds < 0:
-        raise BadValue(f"duration {value!r} is negative")
-    if seconds > MAX_DURATION_S:
-        raise BadValue(f"duration {value!r} is longer than 31 days")
-    return seconds
-
-
 def digest(prefix: str, content: dict[str, Any]) -> str:
     """A deterministic record id from a record's normalised content."""
     text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
@@ -320,8 +149,8 @@ def digest(prefix: str, content: dict[str, Any]) -> str:
 
 def person_record(row: dict[str, str], ctx: Context, default_role: str | None) -> Record:
     """The person a row names (arrests, identifiers, FollowTheMoney people): their canonical fields."""
-    person_id = _get(row, "person_id")
-    full_name = _get(row, "full_name")
+    person_id = cell(row, "person_id")
+    full_name = cell(row, "full_name")
     if full_name is None and person_id is None:
         raise BadValue("missing full_name")
     name, key = normalize_name(full_name) if full_name else (None, None)
@@ -329,11 +158,11 @@ def person_record(row: dict[str, str], ctx: Context, default_role: str | None) -
         "person_id": clean_text(person_id) if person_id else None,
         "name": name,
         "name_key": key,
-        "aliases": [a for a in _opt(row, "aliases", split_list) or [] if a != name],
-        "date_of_birth": _opt(row, "date_of_birth", lambda v: normalize_date(v, ctx.mapping.date_format)),
-        "gender": _opt(row, "gender", _word(GENDER_WORDS, "gender")),
-        "nationality": _opt(row, "nationality", normalize_country),
-        "role": _opt(row, "role", _word(ROLE_WORDS, "role")) or default_role,
+        "aliases": [a for a in opt(row, "aliases", split_list) or [] if a != name],
+        "date_of_birth": opt(row, "date_of_birth", lambda v: normalize_date(v, ctx.mapping.date_format)),
+        "gender": opt(row, "gender", word(GENDER_WORDS, "gender")),
+        "nationality": opt(row, "nationality", normalize_country),
+        "role": opt(row, "role", word(ROLE_WORDS, "role")) or default_role,
     }
 
 
@@ -341,41 +170,41 @@ def _phone(ctx: Context) -> Callable[[str], Any]:
     return lambda value: normalize_phone(value, ctx.region)
 
 
-EXPLOITATION = _word(EXPLOITATION_WORDS, "exploitation")
-SEX = _word(GENDER_WORDS, "sex")
+EXPLOITATION = word(EXPLOITATION_WORDS, "exploitation")
+SEX = word(GENDER_WORDS, "sex")
 
 
 def arrest_record(row: dict[str, str], ctx: Context) -> Record:
     kind = KINDS["arrests"]
     person = person_record(row, ctx, "suspect")
-    sex = _opt(row, "sex", SEX)
+    sex = opt(row, "sex", SEX)
     if sex is not None and person["gender"] is not None and sex != person["gender"]:
         raise BadValue(f"sex {sex} and gender {person['gender']} disagree")
     person["gender"] = person["gender"] or sex
     extra = extras(kind, row)
-    exploitation = _opt(row, "exploitation", EXPLOITATION)
+    exploitation = opt(row, "exploitation", EXPLOITATION)
     if exploitation is not None:  # on the INVOLVED_IN link, with the row's other facts about the event
         extra = {**extra, "exploitation": exploitation}
     return {
-        "arrest_id": clean_text(_need(row, "arrest_id")),
-        "arrest_date": normalize_date(_need(row, "arrest_date"), ctx.mapping.date_format),
+        "arrest_id": clean_text(need(row, "arrest_id")),
+        "arrest_date": normalize_date(need(row, "arrest_date"), ctx.mapping.date_format),
         "person": person,
-        "charges": _opt(row, "charges", split_list) or [],
-        "operation": _opt(row, "operation", clean_text),
-        "agency": _opt(row, "agency", clean_text),
-        "city": _opt(row, "city", clean_text),
-        "country": _opt(row, "country", normalize_country),
-        "latitude": _opt(row, "latitude", _float_in(-90, 90, "latitude")),
-        "longitude": _opt(row, "longitude", _float_in(-180, 180, "longitude")),
-        "phones": [normalize_phone(p, ctx.region) for p in _opt(row, "phones", split_list) or []],
-        "accounts": [normalize_account(a) for a in _opt(row, "accounts", split_list) or []],
+        "charges": opt(row, "charges", split_list) or [],
+        "operation": opt(row, "operation", clean_text),
+        "agency": opt(row, "agency", clean_text),
+        "city": opt(row, "city", clean_text),
+        "country": opt(row, "country", normalize_country),
+        "latitude": opt(row, "latitude", float_in(-90, 90, "latitude")),
+        "longitude": opt(row, "longitude", float_in(-180, 180, "longitude")),
+        "phones": [normalize_phone(p, ctx.region) for p in opt(row, "phones", split_list) or []],
+        "accounts": [normalize_account(a) for a in opt(row, "accounts", split_list) or []],
         "extra": extra,
     }
 
 
-CALL_TYPE = _word(CALL_TYPES, "call_type")
-CALLER_LAT = _float_in(-90, 90, "caller_lat")
-CALLER_LON = _float_in(-180, 180, "caller_lon")
+CALL_TYPE = word(CALL_TYPES, "call_type")
+CALLER_LAT = float_in(-90, 90, "caller_lat")
+CALLER_LON = float_in(-180, 180, "caller_lon")
 
 
 def call_digest(props: Record, caller: str, callee: str) -> str:
@@ -386,26 +215,26 @@ def call_digest(props: Record, caller: str, callee: str) -> str:
 
 def call_record(row: dict[str, str], ctx: Context) -> Record:
     kind = KINDS["calls"]
-    caller = normalize_phone(_need(row, "caller"), ctx.region)
-    callee = normalize_phone(_need(row, "callee"), ctx.region)
+    caller = normalize_phone(need(row, "caller"), ctx.region)
+    callee = normalize_phone(need(row, "callee"), ctx.region)
     if caller.number == callee.number:
         raise BadValue(f"caller and callee are the same number {caller.number}")
-    start = normalize_datetime(_need(row, "start_time"), ctx.tz, ctx.mapping.datetime_format)
-    caller_imei = _opt(row, "caller_imei", normalize_imei)
-    callee_imei = _opt(row, "callee_imei", normalize_imei)
+    start = normalize_datetime(need(row, "start_time"), ctx.tz, ctx.mapping.datetime_format)
+    caller_imei = opt(row, "caller_imei", normalize_imei)
+    callee_imei = opt(row, "callee_imei", normalize_imei)
     props: Record = {  # every column, None when empty: graph.ingest.CallWriter counts on it
         "start_time": start,
-        "duration_s": _opt(row, "duration_s", duration),
-        "call_type": _opt(row, "call_type", CALL_TYPE),
+        "duration_s": opt(row, "duration_s", duration),
+        "call_type": opt(row, "call_type", CALL_TYPE),
         "caller_imei": caller_imei[0] if caller_imei else None,
         "callee_imei": callee_imei[0] if callee_imei else None,
-        "caller_cell": _opt(row, "caller_cell", clean_text),
-        "callee_cell": _opt(row, "callee_cell", clean_text),
-        "caller_lat": _opt(row, "caller_lat", CALLER_LAT),
-        "caller_lon": _opt(row, "caller_lon", CALLER_LON),
+        "caller_cell": opt(row, "caller_cell", clean_text),
+        "callee_cell": opt(row, "callee_cell", clean_text),
+        "caller_lat": opt(row, "caller_lat", CALLER_LAT),
+        "caller_lon": opt(row, "caller_lon", CALLER_LON),
         **extras(kind, row),
     }
-    call_id = _get(row, "call_id")
+    call_id = cell(row, "call_id")
     props["call_id"] = clean_text(call_id) if call_id else call_digest(props, caller.number, callee.number)
     return {
         "caller": caller,
@@ -418,10 +247,10 @@ def call_record(row: dict[str, str], ctx: Context) -> Record:
 
 def identifier_record(row: dict[str, str], ctx: Context) -> Record:
     kind = KINDS["identifiers"]
-    id_type = value_key(_need(row, "identifier_type")).replace(" ", "_")
+    id_type = value_key(need(row, "identifier_type")).replace(" ", "_")
     if id_type not in IDENTIFIER_TYPES:
         raise BadValue(f"unknown identifier_type {id_type!r} (one of {', '.join(IDENTIFIER_TYPES)})")
-    raw = _need(row, "identifier")
+    raw = need(row, "identifier")
     target: Record
     if id_type == "phone":
         phone = normalize_phone(raw, ctx.region)
@@ -439,12 +268,12 @@ def identifier_record(row: dict[str, str], ctx: Context) -> Record:
     else:
         number = "".join(raw.split()).upper()
         target = {"key": f"{id_type}:{number}", "doc_type": id_type, "number": number}
-    valid_from = _opt(row, "valid_from", lambda v: normalize_date(v, ctx.mapping.date_format))
-    valid_to = _opt(row, "valid_to", lambda v: normalize_date(v, ctx.mapping.date_format))
+    valid_from = opt(row, "valid_from", lambda v: normalize_date(v, ctx.mapping.date_format))
+    valid_to = opt(row, "valid_to", lambda v: normalize_date(v, ctx.mapping.date_format))
     if valid_from and valid_to and valid_to < valid_from:
         raise BadValue(f"valid_to {valid_to} is before valid_from {valid_from}")
     extra = extras(kind, row)
-    note = _opt(row, "source", clean_text)
+    note = opt(row, "source", clean_text)
     if note:
         extra["reported_by"] = note
     return {
@@ -459,26 +288,26 @@ def identifier_record(row: dict[str, str], ctx: Context) -> Record:
 
 def transfer_record(row: dict[str, str], ctx: Context) -> Record:
     kind = KINDS["transfers"]
-    sender = normalize_account(_need(row, "sender_account"))
-    receiver = normalize_account(_need(row, "receiver_account"))
+    sender = normalize_account(need(row, "sender_account"))
+    receiver = normalize_account(need(row, "receiver_account"))
     if sender == receiver:
         raise BadValue(f"self-transfer: sender and receiver are the same account {sender}")
-    amount = normalize_amount(_need(row, "amount"), ctx.mapping.decimal_separator)
-    timestamp = normalize_datetime(_need(row, "timestamp"), ctx.tz, ctx.mapping.datetime_format)
-    channel = _opt(row, "channel", lambda v: value_key(v).replace(" ", "_").replace("-", "_"))
+    amount = normalize_amount(need(row, "amount"), ctx.mapping.decimal_separator)
+    timestamp = normalize_datetime(need(row, "timestamp"), ctx.tz, ctx.mapping.datetime_format)
+    channel = opt(row, "channel", lambda v: value_key(v).replace(" ", "_").replace("-", "_"))
     if channel is not None and channel not in CHANNELS:
         raise BadValue(f"unknown channel {channel!r} (one of {', '.join(CHANNELS)})")
-    names = {side: _opt(row, f"{side}_name", normalize_name) for side in ("sender", "receiver")}
+    names = {side: opt(row, f"{side}_name", normalize_name) for side in ("sender", "receiver")}
     props: Record = {
         "timestamp": timestamp,
         "amount": str(amount),
         "amount_micro": amount_micro(amount),
-        "currency": normalize_currency(_need(row, "currency")),
+        "currency": normalize_currency(need(row, "currency")),
         "channel": channel,
-        "reference": _opt(row, "reference", clean_text),
+        "reference": opt(row, "reference", clean_text),
         **extras(kind, row),
     }
-    tx_id = _get(row, "transaction_id")
+    tx_id = cell(row, "transaction_id")
     props["transaction_id"] = (
         clean_text(tx_id)
         if tx_id
@@ -491,22 +320,22 @@ def transfer_record(row: dict[str, str], ctx: Context) -> Record:
         "receiver": receiver,
         "sender_name": names["sender"],
         "receiver_name": names["receiver"],
-        "sender_country": _opt(row, "sender_country", normalize_country),
-        "receiver_country": _opt(row, "receiver_country", normalize_country),
+        "sender_country": opt(row, "sender_country", normalize_country),
+        "receiver_country": opt(row, "receiver_country", normalize_country),
         "props": props,
     }
 
 
-STAGE = _word(STAGE_WORDS, "stage")
+STAGE = word(STAGE_WORDS, "stage")
 
 
 def outcome_record(row: dict[str, str], ctx: Context) -> Record:
     """One stage a person reached in a case of the justice chain (``outcomes`` files)."""
     return {
-        "case_id": clean_text(_need(row, "case_id")),
-        "stage": STAGE(_need(row, "stage")),
-        "date": _opt(row, "date", lambda v: normalize_date(v, ctx.mapping.date_format)),
-        "court": _opt(row, "court", clean_text),
+        "case_id": clean_text(need(row, "case_id")),
+        "stage": STAGE(need(row, "stage")),
+        "date": opt(row, "date", lambda v: normalize_date(v, ctx.mapping.date_format)),
+        "court": opt(row, "court", clean_text),
         "person": person_record(row, ctx, None),
         "extra": extras(KINDS["outcomes"], row),
     }

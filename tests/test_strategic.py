@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from analytics.disclosure import suppress
 from analytics.duplicates import canonical_ids
-from analytics.strategic import age_group, crimes_of, strategic_report, suppress
+from analytics.strategic import age_group, crimes_of, strategic_report
 from graph import strategic
 from graph.connection import Graph
 from graph.protected import HIDDEN, MINOR, VICTIM, Protected, shield

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import click
 
-from analytics.duplicates import canonical_ids
-from analytics.strategic import BY, DEFAULT_THRESHOLD, StrategicReport, strategic_report
+from analytics.strategic import BY, DEFAULT_THRESHOLD, StrategicReport
 from dossier.strategic import render_strategic_pdf
-from graph import strategic
 from graph.connection import get_graph
 from graph.errors import InputError
 from loaders.formula import neutralise
 from ui.cli.output import console, print_json, print_table
+from ui.strategic import report_of
 
 
 @click.group("report")
@@ -32,16 +31,7 @@ def build(by: str, since: date | None, until: date | None, threshold: int) -> St
     """The strategic report of the process's graph."""
     if since and until and until < since:
         raise InputError(f"--until {until} is before --since {since}", "give the window's start first")
-    g = get_graph()
-    return strategic_report(
-        strategic.involvements(g, since, until),
-        strategic.outcomes(g),
-        by=by,
-        since=since,
-        until=until,
-        threshold=threshold,
-        canon=canonical_ids(g),
-    )
+    return report_of(get_graph(), by, since, until, threshold)
 
 
 def write_csv(report: StrategicReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
@@ -65,12 +66,30 @@ def seeds_panel(g: Graph) -> list[str]:
     return [s for s in seeds if s]
 
 
-def body(g: Graph) -> None:
-    case_banner()
-    seeds = seeds_panel(g)
-    if not seeds:
-        st.info("Search an entity above (or on the Search page) to draw its network.")
-        return
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst chose to draw: hops, layers, people, sizing, time window and limits."""
+
+    hops: int
+    layers: list[str]
+    roles: list[str]
+    size_by: str
+    window: list[date]
+    max_contacts: int
+    cap: int
+    grouped: bool
+
+    @property
+    def since(self) -> datetime | None:
+        return _moment(self.window[0]) if self.window else None
+
+    @property
+    def until(self) -> datetime | None:
+        return _moment(self.window[1], end=True) if len(self.window) == 2 else None
+
+
+def filters() -> Filters:
+    """The filter widgets above the drawing."""
     c1, c2, c3, c4 = st.columns([1, 2, 2, 2])
     hops = c1.radio("Hops", [1, 2, 3], index=1, horizontal=False, key="hops")
     layers = c2.multiselect(
@@ -103,79 +122,102 @@ def body(g: Graph) -> None:
         key="grouped",
         help="Phones, handsets and accounts merge into their owners, so people link to people.",
     )
-    since = _moment(window[0]) if isinstance(window, list | tuple) and len(window) >= 1 else None
-    until = _moment(window[1], end=True) if isinstance(window, list | tuple) and len(window) == 2 else None
+    days = [d for d in window if isinstance(d, date)] if isinstance(window, list | tuple) else []
+    return Filters(
+        int(hops), layers, roles, str(size_by), days[:2], int(max_contacts), int(cap), bool(grouped)
+    )
+
+
+def neighbourhood(g: Graph, seeds: list[str], chosen: Filters) -> explore.Subgraph:
+    """The drawn part of the network, said in one caption (and a warning when it was capped)."""
     sub = explore.neighbourhood(
         g,
         seeds,
-        hops=int(hops),
-        layers=layers,
-        since=since,
-        until=until,
-        roles=roles,
-        max_contacts=int(max_contacts) or None,
-        cap=int(cap),
-        owners=bool(grouped),
+        hops=chosen.hops,
+        layers=chosen.layers,
+        since=chosen.since,
+        until=chosen.until,
+        roles=chosen.roles,
+        max_contacts=chosen.max_contacts or None,
+        cap=chosen.cap,
+        owners=chosen.grouped,
     )
     if sub.capped:
         st.warning(
             f"Large neighbourhood: showing the {len(sub.nodes)} most strongly linked entities "
-            f"(at most {cap}), with phones and accounts grouped into their owners. "
+            f"(at most {chosen.cap}), with phones and accounts grouped into their owners. "
             "Narrow the layers, the time window or the hops to see all of it.",
             icon=":material/filter_alt:",
         )
-    if grouped or sub.capped:
+    if chosen.grouped or sub.capped:
         sub = group_identifiers(sub)
     victims = sum(1 for n in sub.nodes.values() if n.is_victim)
     st.caption(
         f"{len(sub.nodes)} entities, {len(sub.edges)} links within {sub.hops_done} hop(s)"
         + (f" · {victims} victim(s), marked in red" if victims else "")
     )
-    html = network_html(sub, None if size_by == "none" else size_by, HEIGHT)
-    st.session_state["explore_html"] = html
+    return sub
+
+
+def export_shown(g: Graph, sub: explore.Subgraph, chosen: Filters) -> None:
+    """The export button for the people drawn, in the chosen layers and window."""
     shown = tuple(
         str(n.props["person_id"])
         for n in sub.nodes.values()
         if n.label == "Person" and n.props.get("person_id")
     )
-    days = [d for d in window if isinstance(d, date)] if isinstance(window, list | tuple) else []
     export_panel(
         g,
         Selection(
             people=shown,
-            layers=tuple(EXPORT_LAYERS[lay] for lay in layers if lay in EXPORT_LAYERS) or ("calls",),
-            since=days[0] if days else None,
-            until=days[1] if len(days) == 2 else None,
+            layers=tuple(EXPORT_LAYERS[lay] for lay in chosen.layers if lay in EXPORT_LAYERS) or ("calls",),
+            since=chosen.window[0] if chosen.window else None,
+            until=chosen.window[1] if len(chosen.window) == 2 else None,
         ),
         key="explore-export",
     )
+
+
+def details(g: Graph, sub: explore.Subgraph, seeds: list[str]) -> None:
+    """The chosen (or clicked) entity's panel, with expanding from it or removing it."""
+    order = sorted(sub.nodes, key=lambda n: (n not in sub.seeds, sub.nodes[n].label, sub.nodes[n].name))
+    clicked = node_click.clicked_node("explore-click")  # a node clicked in the drawing
+    if clicked in sub.nodes:
+        st.session_state["detail"] = clicked
+    chosen = st.selectbox(
+        "Details of",
+        order,
+        format_func=lambda n: (
+            f"{sub.nodes[n].label} · {sub.nodes[n].name}" + (" · VICTIM" if sub.nodes[n].is_victim else "")
+        ),
+        key="detail",
+    )
+    if chosen and entity_panel(g, chosen, key="explore-entity") is not None:
+        if chosen not in seeds and st.button("Expand from here", key="expand", icon=":material/add_circle:"):
+            open_in_explore([chosen], add=True)
+            st.rerun()
+        if chosen in seeds and len(seeds) > 1 and st.button("Remove from the exploration", key="remove"):
+            st.session_state["seeds"] = [s for s in seeds if s != chosen]
+            st.rerun()
+
+
+def body(g: Graph) -> None:
+    case_banner()
+    seeds = seeds_panel(g)
+    if not seeds:
+        st.info("Search an entity above (or on the Search page) to draw its network.")
+        return
+    chosen = filters()
+    sub = neighbourhood(g, seeds, chosen)
+    html = network_html(sub, None if chosen.size_by == "none" else chosen.size_by, HEIGHT)
+    st.session_state["explore_html"] = html
+    export_shown(g, sub, chosen)
     left, right = st.columns([3, 1])
     with left:
         st.iframe(html, height=HEIGHT + 12)
         st.markdown(LEGEND, unsafe_allow_html=True)
     with right:
-        order = sorted(sub.nodes, key=lambda n: (n not in sub.seeds, sub.nodes[n].label, sub.nodes[n].name))
-        clicked = node_click.clicked_node("explore-click")  # a node clicked in the drawing
-        if clicked in sub.nodes:
-            st.session_state["detail"] = clicked
-        chosen = st.selectbox(
-            "Details of",
-            order,
-            format_func=lambda n: (
-                f"{sub.nodes[n].label} · {sub.nodes[n].name}"
-                + (" · VICTIM" if sub.nodes[n].is_victim else "")
-            ),
-            key="detail",
-        )
-        if chosen and entity_panel(g, chosen, key="explore-entity") is not None:
-            if chosen not in seeds and st.button(
-                "Expand from here", key="expand", icon=":material/add_circle:"
-            ):
-                open_in_explore([chosen], add=True)
-                st.rerun()
-            if chosen in seeds and len(seeds) > 1 and st.button("Remove from the exploration", key="remove"):
-                st.session_state["seeds"] = [s for s in seeds if s != chosen]
-                st.rerun()
+        details(g, sub, seeds)
 
 
 def main() -> None:

@@ -10,10 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Permission
-from analytics.duplicates import canonical_ids
-from analytics.strategic import BY, GROUPS, TOTAL, StrategicReport, Table, strategic_report
-from graph import strategic
+from analytics.strategic import BY, GROUPS, TOTAL, StrategicReport, Table
 from graph.connection import Graph
+from ui.strategic import report_of
 from ui.web.centroids import CENTROIDS
 from ui.web.common import page, stamp
 
@@ -24,14 +23,7 @@ GROUP_COLOURS = alt.Scale(domain=list(GROUPS), range=["#b91c1c", "#1d4ed8", "#f8
 def _report(
     _g: Graph, key: tuple[Any, ...], by: str, since: date | None, until: date | None
 ) -> StrategicReport:
-    return strategic_report(
-        strategic.involvements(_g, since, until),
-        strategic.outcomes(_g),
-        by=by,
-        since=since,
-        until=until,
-        canon=canonical_ids(_g),
-    )
+    return report_of(_g, by, since, until)
 
 
 def _charted(value: Any) -> bool:
@@ -52,9 +44,7 @@ def groups_frame(report: StrategicReport) -> pd.DataFrame:
     for row in report.people.records():
         if row[report.by] != TOTAL:
             continue
-        out += [
-            {"role": row["role"], "group": g, "people": row[g]} for g in GROUPS if _charted(row[g])
-        ]
+        out += [{"role": row["role"], "group": g, "people": row[g]} for g in GROUPS if _charted(row[g])]
     return pd.DataFrame(out, columns=["role", "group", "people"])
 
 

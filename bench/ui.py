@@ -71,6 +71,8 @@ def scenarios(graph: Graph, key: dict[str, Any]) -> list[Scenario]:
         Scenario("paths (two brokers)", "paths.py", {"path_from": name, "path_to": other_name}),
         Scenario("timeline (one broker)", "timeline.py", {"seeds": seeds}),
         Scenario("map", "map.py"),
+        Scenario("strategic (by operation)", "strategic.py"),
+        Scenario("cases", "cases.py"),
         Scenario("brokers (betweenness)", "brokers.py", {"measure": "betweenness"}),
         Scenario("communities", "communities.py"),
         Scenario("money (+ trail of a broker)", "money.py", {"trail_start": broker}),

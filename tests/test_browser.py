@@ -127,6 +127,25 @@ def test_search_and_network_in_chromium_stay_offline(web_app: str, output_dir: P
         page.wait_for_timeout(500)
         page.screenshot(path=str(output_dir / "ui-explore.png"), full_page=True)
 
+        # the exploration saved as a case from the sidebar's Cases page (the same browser session)
+        page.get_by_role("link", name="Cases").click()
+        page.get_by_label("Case name").fill("Ruta del Darién")
+        page.get_by_role("button", name="Save case").click()
+        saved = page.get_by_text("Saved the case 'Ruta del Darién' (1 entities)")
+        expect(saved).to_be_visible(timeout=30_000)
+
+        # a new session (a colleague's link, the next day) reopens it: Explore draws José's network again
+        later = new_page(pw, requests)
+        later.goto(f"{web_app}/cases")
+        reopen = later.get_by_role("button", name="Reopen")  # the only case is the one chosen
+        expect(reopen).to_be_visible(timeout=30_000)
+        reopen.click()
+        expect(later.get_by_role("heading", name="Explore")).to_be_visible(timeout=30_000)
+        expect(later.get_by_text("Case: Ruta del Darién")).to_be_visible(timeout=30_000)
+        expect(later.frame_locator("iframe").first.locator("#hr-status")).to_contain_text(
+            "entities", timeout=60_000
+        )
+
     assert requests, "the browser made no request at all"
     outside = sorted({u for u in requests if not is_local(u)})
     assert outside == [], f"requests left the machine: {outside}"

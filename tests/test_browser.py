@@ -90,6 +90,10 @@ def new_page(pw: Playwright, requests: list[str], width: int = 1500, height: int
     page.on("request", lambda r: requests.append(r.url))
     page.on("websocket", lambda ws: requests.append(ws.url))
     page.set_default_timeout(60_000)
+    from playwright.sync_api import expect
+
+    # expect's checks wait 30 s, not 5: a page reruns slowly while the other test process is busy
+    expect.set_options(timeout=30_000)
     return page
 
 

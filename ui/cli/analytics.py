@@ -1,4 +1,4 @@
-"""The `hilorojo analyze` command, and the registration of the commands that read its results."""
+"""The `hilorojo analyze` command (the commands that read its results are in ui/cli/results.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from analytics.pipeline import analyze as run_analysis
 from graph.connection import get_graph
 from graph.errors import InputError
 from ui.cli.output import err_console, print_json, print_table
-from ui.cli.results import brokers, communities_cmd, keyplayers_cmd, links, path
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -158,16 +157,3 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
         for key, v in summary.items()
     ]
     print_table(rows, ["item", "value"], title="Analysis written back")
-
-
-# The commands that read the results live in ui/cli/results.py; ui/cli/main.py finds them all here.
-COMMANDS = (analyze, brokers, communities_cmd, keyplayers_cmd, links, path)
-
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to the `hilorojo` group."""
-    for command in COMMANDS:
-        group.add_command(command)
-
-
-__all__ = ["COMMANDS", "analyze", "brokers", "communities_cmd", "keyplayers_cmd", "links", "path", "register"]

@@ -185,11 +185,17 @@ def test_clicking_a_node_shows_its_details(web_app: str) -> None:
         drawing = page.frame_locator("iframe").first
         expect(drawing.locator("#hr-status")).to_contain_text("entities", timeout=60_000)
         expect(drawing.locator("#hr-status")).not_to_contain_text("Laying out")
+        # the drawing must be inside the viewport: a mouse click outside it reaches nothing
+        page.locator("iframe").first.scroll_into_view_if_needed()
         frame = next(f for f in page.frames if f is not page.main_frame)
         target = frame.evaluate(PICK_NODE)
         offset = page.locator("iframe").first.bounding_box()
         assert offset is not None
-        page.mouse.click(offset["x"] + target["x"], offset["y"] + target["y"])
+        x, y = offset["x"] + target["x"], offset["y"] + target["y"]
+        assert 0 < x < 1500 and 0 < y < 1000, (x, y)
+        page.mouse.click(x, y)
+        # the drawing selected the node (its status line names it) before the page is asked to follow
+        expect(drawing.locator("#hr-status")).to_contain_text(target["name"], timeout=30_000)
         # the click reaches the panel beside the drawing: that person's details replace José's
         # (a rerun of the page: give a busy machine more than expect's default 5 s)
         expect(page.get_by_text(f"Person: {target['name']}")).to_be_visible(timeout=30_000)

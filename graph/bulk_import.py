@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph import local_server
+from graph.connection import Graph
 from graph.errors import ConfigError, InputError, LocalServerError
 from graph.model import NODE_KEYS, RELATIONSHIP_TYPES
 from graph.settings import Settings
@@ -19,6 +20,8 @@ from graph.settings import Settings
 # lives in neo4j-import-tool. Both come with the launcher's dependencies (graph/launcher/pom.xml).
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 COUNT_LINE = re.compile(r"^\s*(\d+) (nodes|relationships|properties)\s*$")
+# Any node besides the schema's bookkeeping (the Migration nodes `hilorojo db migrate` writes).
+ANY_DATA = "MATCH (n) WHERE NOT n:Migration RETURN true AS found LIMIT 1"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,12 @@ def import_full(
     return ImportReport(
         counts.get("nodes", 0), counts.get("relationships", 0), counts.get("properties", 0), seconds
     )
+
+
+def holds_data(graph: Graph) -> bool:
+    """Whether the database holds any node besides the schema's bookkeeping."""
+    row = graph.read_one(ANY_DATA)
+    return bool(row and row["found"])
 
 
 def _check(ok: bool, what: str, path: Path) -> None:

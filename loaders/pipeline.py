@@ -135,7 +135,7 @@ def _conflict_lines(batch: Batch) -> list[int]:
     return [r["line"] for r in batch if r.get("conflict")]
 
 
-def _progress(enabled: bool, file_name: str) -> Progress:
+def progress_bar(enabled: bool, file_name: str) -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"),
         TextColumn("{task.completed:>12,.0f} rows"),
@@ -146,6 +146,51 @@ def _progress(enabled: bool, file_name: str) -> Progress:
         disable=not enabled,
         transient=False,
     )
+
+
+def check_grade(grade: str | None) -> str | None:
+    """The Admiralty code of ``grade`` (values.grading), None without one; InputError when it is not one."""
+    try:
+        return parse_grade(grade).code if grade else None
+    except BadValue as exc:
+        raise InputError(str(exc), GRADE_HINT) from None
+
+
+@dataclass
+class OpenedLoad:
+    """A file of one kind opened for loading: its reading options checked, its Source id named."""
+
+    path: Path
+    mapping: Mapping
+    ctx: Context
+    table: Table
+    encoding: str | None
+    sha256: str
+    source_id: str
+    rejects_path: Path
+
+
+def open_load(
+    kind: str,
+    path: Path,
+    mapping_path: Path | None = None,
+    region: str | None = None,
+    encoding: str | None = None,
+    timezone: str = "UTC",
+) -> OpenedLoad:
+    """Check the reading options, open the file and check its columns (nothing is written yet)."""
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}", f"one of {', '.join(KINDS)}")
+    mapping = load_mapping(mapping_path)
+    region = _check_region(region or mapping.region)
+    tz_name = mapping.timezone if (timezone == "UTC" and mapping.timezone) else timezone
+    ctx = Context(mapping, region, _check_zone(tz_name))
+    encoding = encoding or mapping.encoding
+    table = open_table(path, encoding)
+    check_columns(KINDS[kind], mapping.canonical_columns(table.columns), path.name)
+    sha256 = file_sha256(path)
+    source_id = source_id_for(sha256, kind, mapping, region, tz_name, encoding or "")
+    return OpenedLoad(path, mapping, ctx, table, encoding, sha256, source_id, rejects_path_for(path))
 
 
 def load_file(
@@ -171,27 +216,19 @@ def load_file(
     ``B2``, values.grading) is stored on the Source; ``on_progress`` is told after each batch.
     """
     who = session.require(Permission.IMPORT)
-    if kind not in KINDS:
-        raise InputError(f"unknown kind {kind!r}", f"one of {', '.join(KINDS)}")
-    try:
-        graded = parse_grade(grade).code if grade else None
-    except BadValue as exc:
-        raise InputError(str(exc), GRADE_HINT) from None
-    path = Path(path)
-    mapping = load_mapping(mapping_path)
-    region = _check_region(region or mapping.region)
-    tz_name = mapping.timezone if (timezone == "UTC" and mapping.timezone) else timezone
-    ctx = Context(mapping, region, _check_zone(tz_name))
-    encoding = encoding or mapping.encoding
-    table = open_table(path, encoding)
-    check_columns(KINDS[kind], mapping.canonical_columns(table.columns), path.name)
-    sha256 = file_sha256(path)
-    source_id = source_id_for(sha256, kind, mapping, region, tz_name, encoding or "")
-    rejects_path = rejects_path_for(path)
-
-    normalise = normaliser(kind, mapping, ctx, table)
+    graded = check_grade(grade)
+    opened = open_load(kind, Path(path), mapping_path, region, encoding, timezone)
+    path, mapping, table, source_id, rejects_path = (
+        opened.path,
+        opened.mapping,
+        opened.table,
+        opened.source_id,
+        opened.rejects_path,
+    )
+    sha256, encoding = opened.sha256, opened.encoding
+    normalise = normaliser(kind, mapping, opened.ctx, table)
     if strict:
-        _refuse_bad_rows(table, normalise, rejects_path, path.name)
+        refuse_bad_rows(table, normalise, rejects_path, path.name)
         table = open_table(path, encoding)
 
     migrate(graph)
@@ -224,7 +261,7 @@ def load_file(
     return summary
 
 
-def _refuse_bad_rows(table: Table, normalise: Normaliser, rejects_path: Path, file_name: str) -> None:
+def refuse_bad_rows(table: Table, normalise: Normaliser, rejects_path: Path, file_name: str) -> None:
     """``--strict``: read the whole file first; any bad row stops the load before anything is written."""
     with RejectWriter(rejects_path, table.columns) as rejects:
         rows_read = 0
@@ -261,7 +298,7 @@ def _write_batches(
     with (
         concurrent_writes(writer.run, IN_FLIGHT.get(kind, 1), list) as writes,
         RejectWriter(rejects_path, table.columns) as rejects,
-        _progress(show, file_name) as bar,
+        progress_bar(show, file_name) as bar,
     ):
         task = bar.add_task(f"{kind} {file_name}", total=None, rate=0.0, rejected=0)
 
@@ -312,6 +349,26 @@ def begin_source(graph: Graph, source_id: str, file_name: str, sha256: str, kind
     )
 
 
+def source_properties(
+    summary: LoadSummary, mapping: str | None, source_name: str | None, fmt: str, encoding: str | None
+) -> dict[str, Any]:
+    """The properties of a complete load's Source (``loaded_at``: now, as ISO text)."""
+    return {
+        "source_id": summary.source_id,
+        "loaded_at": datetime.now(UTC).isoformat(),
+        "file_name": summary.file_name,
+        "sha256": summary.sha256,
+        "kind": summary.kind,
+        "mapping": mapping,
+        "rows_read": summary.rows_read,
+        "rows_loaded": summary.rows_loaded,
+        "rows_rejected": summary.rows_rejected,
+        "name": source_name,
+        "format": fmt,
+        "encoding": encoding,
+    }
+
+
 def complete_source(
     graph: Graph,
     summary: LoadSummary,
@@ -321,26 +378,15 @@ def complete_source(
     encoding: str | None,
 ) -> None:
     """Write the load's counts on its Source (which marks it complete) and record the import."""
-    written = ingest.write_source(
-        graph,
-        {
-            "source_id": summary.source_id,
-            "loaded_at": datetime.now(UTC).isoformat(),
-            "file_name": summary.file_name,
-            "sha256": summary.sha256,
-            "kind": summary.kind,
-            "mapping": mapping,
-            "rows_read": summary.rows_read,
-            "rows_loaded": summary.rows_loaded,
-            "rows_rejected": summary.rows_rejected,
-            "name": source_name,
-            "format": fmt,
-            "encoding": encoding,
-        },
-    )
+    written = ingest.write_source(graph, source_properties(summary, mapping, source_name, fmt, encoding))
     if written and written.get("loaded_at") is not None:
         loaded_at = written["loaded_at"]
         summary.loaded_at = loaded_at.iso_format() if hasattr(loaded_at, "iso_format") else str(loaded_at)
+    record_import(summary)
+
+
+def record_import(summary: LoadSummary) -> None:
+    """The audit line of a load."""
     session.record(
         "import",
         [summary.source_id],

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Final
 
 from access import session
 from access.roles import Permission
@@ -19,6 +20,11 @@ from graph.projection import parse_layers
 
 ENGINES = ("auto", "gds", "in-process")
 NO_GDS = "the server has no Graph Data Science (gds.version() is missing)"
+# The steps of an analysis in Graph Data Science: the computation in the server, then the write-back.
+GDS_STEPS: Final = ("gds", "write_back")
+# Told after each step of an analysis: steps done, steps in all, the step that just ended (a page's
+# progress bar; the analytics know nothing of the page).
+OnStep = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,12 @@ def analyze_in_database(
     seed: int = 42,
     link_top: int = 500,
     exact_up_to: int | None = None,
+    on_step: OnStep | None = None,
 ) -> DatabaseAnalysis:
     """The analysis in Graph Data Science (graph.gds): degree, PageRank, betweenness (exact, or sampled
     by the same rule as in-process), Leiden cells and organisations, and hidden links, written back as
-    the in-process engine writes them; the measures GDS does not compute are left empty."""
+    the in-process engine writes them; the measures GDS does not compute are left empty. ``on_step`` is
+    told after each of the ``GDS_STEPS``."""
     session.require(Permission.ANALYZE)
     names = parse_layers(layers)
     if resolution <= 0:
@@ -93,6 +101,8 @@ def analyze_in_database(
 
     run = gds.run_in_gds(graph, names, since, until, weighted, resolution, seed, sampling, link_top)
     t_gds = time.perf_counter() - start
+    if on_step is not None:
+        on_step(1, len(GDS_STEPS), GDS_STEPS[0])
     params = {
         "engine": engine.describe(),
         "gds_version": run.version,
@@ -133,6 +143,8 @@ def analyze_in_database(
         run.links,
     )
     session.record("analyze", [aid], layers=list(names), since=since, until=until)
+    if on_step is not None:
+        on_step(2, len(GDS_STEPS), GDS_STEPS[1])
     timings = {"gds": round(t_gds, 3), "total": round(time.perf_counter() - start, 3)}
     return DatabaseAnalysis(
         aid, engine, run.nodes, run.edges, run.modularity, len(run.links), params, timings

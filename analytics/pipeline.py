@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -18,7 +19,16 @@ from analytics import brokerage, centrality, communities, forked, hidden_links, 
 from analytics.cell_bridging import cell_bridging
 from analytics.cell_brokerage import cell_brokerage
 from analytics.communities import Communities
-from analytics.engine import ENGINES, NO_GDS, DatabaseAnalysis, Engine, analyze_in_database, choose_engine
+from analytics.engine import (
+    ENGINES,
+    GDS_STEPS,
+    NO_GDS,
+    DatabaseAnalysis,
+    Engine,
+    OnStep,
+    analyze_in_database,
+    choose_engine,
+)
 from analytics.kbetweenness import choose_k, k_betweenness
 from analytics.network import PersonNetwork, project
 from graph import analysis_store
@@ -26,6 +36,20 @@ from graph.connection import Graph
 from graph.errors import InputError
 from graph.projection import parse_layers
 from graph.status import half_loaded
+
+# The steps of an analysis in process, in the order they end (named as in ``AnalysisResult.timings``);
+# the last is left out when the results are not written back.
+STEPS: Final = (
+    "projection",
+    "centrality",
+    "communities",
+    "brokerage",
+    "keyplayers",
+    "hidden_links",
+    "summaries",
+    "path_measures",
+    "write_back",
+)
 
 
 @dataclass
@@ -149,13 +173,17 @@ def compute(
     exact_work: float = centrality.EXACT_WORK,
     parameters: dict[str, Any] | None = None,
     exact_up_to: int | None = None,
+    step_done: Callable[[str], None] | None = None,
 ) -> AnalysisResult:
-    """Every measure on an already projected network (no database access)."""
+    """Every measure on an already projected network (no database access); ``step_done`` is told the
+    name of each step (``STEPS``) as it ends."""
     timings: dict[str, float] = {}
 
     def timed(name: str, start: float) -> float:
         now = time.perf_counter()
         timings[name] = round(now - start, 3)
+        if step_done is not None:
+            step_done(name)
         return now
 
     t = time.perf_counter()
@@ -194,7 +222,9 @@ def compute(
         raise
     path_values, timings["path_measures"] = paths.result()
     measures.update(path_values)
-    timed("path_measures_wait", t)
+    timings["path_measures_wait"] = round(time.perf_counter() - t, 3)
+    if step_done is not None:
+        step_done("path_measures")
     params = dict(parameters or {})
     params.update(
         weighted=weighted,
@@ -228,10 +258,12 @@ def analyze(
     exact_up_to: int | None = None,
     cell_resolution: float = communities.CELL_RESOLUTION,
     engine: str = "in-process",
+    on_step: OnStep | None = None,
 ) -> AnalysisResult:
     """Project the chosen layers, compute every measure and write the results back to Neo4j.
 
     ``engine`` is what ``choose_engine`` said (kept with the results); this always runs in-process.
+    ``on_step`` is told after each of the ``STEPS`` (the write-back only when ``write``).
     """
     session.require(Permission.ANALYZE)
     names = parse_layers(layers)
@@ -241,10 +273,19 @@ def analyze(
         raise InputError(
             f"--cell-resolution {cell_resolution} is not a density between 0 and 1", "give e.g. 0.05"
         )
+    total, done = len(STEPS) if write else len(STEPS) - 1, 0
+
+    def step_done(name: str) -> None:
+        nonlocal done
+        done += 1
+        if on_step is not None:
+            on_step(done, total, name)
+
     start = time.perf_counter()
     warnings = half_loaded(graph)
     net = project(graph, names, since, until, keep_unowned)
     t_proj = time.perf_counter() - start
+    step_done("projection")
     result = compute(
         net,
         weighted=weighted,
@@ -255,6 +296,7 @@ def analyze(
         parameters={"keep_unowned": keep_unowned, "link_top": link_top, "engine": engine},
         exact_up_to=exact_up_to,
         cell_resolution=cell_resolution,
+        step_done=step_done,
     )
     result.timings = {"projection": round(t_proj, 3), **result.timings}
     result.warnings = warnings
@@ -281,6 +323,7 @@ def analyze(
         )
         result.timings["write_back"] = round(time.perf_counter() - t, 3)
         session.record("analyze", [result.analysis_id], layers=list(names), since=since, until=until)
+        step_done("write_back")
     result.timings["total"] = round(time.perf_counter() - start, 3)
     return result
 
@@ -320,8 +363,11 @@ __all__ = [
     "ENGINES",
     "Engine",
     "FORK_WORK",
+    "GDS_STEPS",
     "LatestDisruption",
     "NO_GDS",
+    "STEPS",
+    "OnStep",
     "analyze",
     "analyze_in_database",
     "choose_engine",

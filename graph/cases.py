@@ -11,7 +11,7 @@ from typing import Any
 from graph.connection import Graph, Row
 from graph.errors import NotFound, PermissionDenied
 from graph.migrations import migrate
-from graph.protected import scrub
+from graph.protected import scrub, withholds
 
 # -- saved cases -----------------------------------------------------------------------------------
 CREATE_CASE = """
@@ -53,7 +53,7 @@ RETURN n.note_id AS note_id
 """
 UPDATE_NOTE = """
 MATCH (n:Note {note_id: $note_id})
-SET n.text = $text, n.grade = $grade, n.changed_by = $user, n.changed_at = datetime($now)
+SET n.text = coalesce($text, n.text), n.grade = $grade, n.changed_by = $user, n.changed_at = datetime($now)
 RETURN n.note_id AS note_id
 """
 GET_NOTE = """
@@ -68,6 +68,13 @@ RETURN n.note_id AS note_id, n.entity_label AS label, n.entity_key AS key, n.tex
        n.case_id AS case_id, n.created_by AS created_by, n.created_at AS created_at,
        n.changed_by AS changed_by, n.changed_at AS changed_at
 ORDER BY n.created_at, n.note_id
+"""
+# How many notes each entity has and the grade of the newest, for a table's Notes column (one query).
+NOTE_COUNTS = """
+UNWIND $refs AS ref
+MATCH (n:Note {entity_label: ref[0], entity_key: ref[1]})
+WITH ref, n ORDER BY n.created_at DESC, n.note_id DESC
+RETURN ref[0] AS label, ref[1] AS key, count(n) AS notes, head(collect(n.grade)) AS grade
 """
 NOTES_IN_CASE = """
 MATCH (n:Note {case_id: $case_id})
@@ -154,13 +161,15 @@ def add_note(
     return note_id
 
 
-def change_note(graph: Graph, note_id: str, text: str, grade: str, user: str) -> dict[str, Any]:
-    """Change a note's text or grade (recorded as changed by ``user``); the note's label, key and author."""
+def change_note(graph: Graph, note_id: str, text: str | None, grade: str, user: str) -> dict[str, Any]:
+    """Change a note's text (kept when ``text`` is None) or grade, recorded as changed by ``user`` and
+    when; the note's label, key and author."""
     row = graph.read_one(GET_NOTE, {"note_id": note_id})
     if row is None:
         raise NotFound(f"no note {note_id!r}", "it may have been deleted; reload the page")
+    new_text = None if text is None else text.strip()
     graph.write(
-        UPDATE_NOTE, {"note_id": note_id, "text": text.strip(), "grade": grade, "user": user, "now": _now()}
+        UPDATE_NOTE, {"note_id": note_id, "text": new_text, "grade": grade, "user": user, "now": _now()}
     )
     return dict(row)
 
@@ -177,21 +186,57 @@ def delete_note(graph: Graph, note_id: str, user: str) -> dict[str, Any]:
 
 
 def notes_on(graph: Graph, refs: Sequence[tuple[str, str]]) -> list[Row]:
-    """The notes on these entities (``(label, key)`` pairs), oldest first; through a shielded view, the
-    victims' names and identifiers written in them are replaced (graph.protected.scrub)."""
-    if not refs:
+    """The notes on these entities (``(label, key)`` pairs), oldest first; through a shielded view, none
+    on a protected person or identifier (``_unprotected``), and the victims' names and identifiers
+    written in the others replaced (graph.protected.scrub)."""
+    wanted = _unprotected(graph, refs)
+    if not wanted:
         return []
-    return _scrubbed(graph, graph.read(NOTES_ON, {"refs": [[label, key] for label, key in refs]}))
+    return _scrubbed(graph, graph.read(NOTES_ON, {"refs": wanted}))
+
+
+def note_counts(graph: Graph, refs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """For each of these entities that has notes: how many, and the grade of the newest, in one query;
+    through a shielded view, nothing for a protected person or identifier (as ``notes_on``)."""
+    wanted = _unprotected(graph, refs)
+    if not wanted:
+        return {}
+    rows = graph.unshielded().read(NOTE_COUNTS, {"refs": wanted})  # keys and grades only: nothing to shield
+    return {(str(r["label"]), str(r["key"])): (int(r["notes"]), str(r["grade"] or "")) for r in rows}
+
+
+def _unprotected(graph: Graph, refs: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """The distinct ``[label, key]`` pairs whose notes this view may read: what is written about a victim
+    or a child (or an identifier only they use) is withheld from a shielded view like their identity."""
+    withheld = graph.withheld()
+    return [
+        [label, key]
+        for label, key in dict.fromkeys(refs)
+        if not (withheld and withholds(withheld, label, key))
+    ]
 
 
 def _scrubbed(graph: Graph, rows: list[Row]) -> list[Row]:
+    """The rows with protected strings replaced in their text; ``text_scrubbed`` says where that happened
+    (the text shown is then not the note's own, and must not be saved over it)."""
     withheld = graph.withheld()
-    return [{**r, "text": scrub(str(r["text"] or ""), withheld)} for r in rows] if withheld else rows
+    if not withheld:
+        return rows
+    out = []
+    for r in rows:
+        text = str(r["text"] or "")
+        shown = scrub(text, withheld)
+        out.append({**r, "text": shown, "text_scrubbed": shown != text})
+    return out
 
 
 def notes_in_case(graph: Graph, case_id: str) -> list[Row]:
     """The notes written while the case was open, oldest first (shielded like ``notes_on``)."""
-    return _scrubbed(graph, graph.read(NOTES_IN_CASE, {"case_id": case_id}))
+    withheld = graph.withheld()
+    rows = graph.unshielded().read(NOTES_IN_CASE, {"case_id": case_id})  # the keys as stored, to check
+    if withheld:
+        rows = [r for r in rows if not withholds(withheld, str(r["label"]), str(r["key"]))]
+    return _scrubbed(graph, rows)
 
 
 def grade_source(graph: Graph, source_id: str, grade: str, user: str) -> None:

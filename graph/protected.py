@@ -50,8 +50,11 @@ CALL () { MATCH ()-[r:HAS_DOCUMENT]->() RETURN count(r) AS documents }
 CALL () { MATCH ()-[r:HAS_EMAIL]->() RETURN count(r) AS emails }
 RETURN [sources, people, victims, involved, uses, holds, documents, emails] AS stamp
 """
-# Prefixes a child's person_id among the protected strings: no text read from the graph starts with it.
+# Prefix a person_id among the protected strings (no text read from the graph starts with "\x00"): a
+# child's (their record is blanked too), and every protected person's (what is written about them, such
+# as analysts' notes, is withheld: ``withholds``).
 CHILD_MARK: Final = "\x00child:"
+PERSON_MARK: Final = "\x00person:"
 
 
 class Protected:
@@ -73,6 +76,7 @@ class Protected:
                 found: dict[str, str] = {}
                 for row in self._read(PROTECTED_QUERY):
                     label = VICTIM if row["victim"] else MINOR
+                    found[PERSON_MARK + str(row["person_id"])] = label
                     if not row["victim"]:  # a child not recorded as a victim: their record is blanked too
                         found[CHILD_MARK + str(row["person_id"])] = MINOR
                     for text in (row["name"], *row["aliases"]):
@@ -116,10 +120,16 @@ def scrub(text: str, strings: Mapping[str, str]) -> str:
     """Free text (an analyst's note) with every protected string in it replaced, whatever its case:
     the longest first, so that a full name goes before a shorter alias inside it."""
     for secret in sorted(
-        (s for s in strings if len(s) >= 3 and not s.startswith(CHILD_MARK)), key=len, reverse=True
+        (s for s in strings if len(s) >= 3 and not s.startswith("\x00")), key=len, reverse=True
     ):
         text = re.sub(re.escape(secret), strings[secret], text, flags=re.IGNORECASE)
     return text
+
+
+def withholds(strings: Mapping[str, str], label: str, key: str) -> bool:
+    """Whether what is written about the entity ``label``/``key`` (notes on it) is withheld: a victim or a
+    child, or a phone, handset, account, document or address that only they use."""
+    return PERSON_MARK + key in strings if label == "Person" else key in strings
 
 
 def _within(text: str, strings: Mapping[str, str]) -> str:

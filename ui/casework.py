@@ -68,8 +68,11 @@ def add_note(
     return note_id
 
 
-def change_note(graph: Graph, note_id: str, text: str, grade_text: str) -> None:
-    """Change a note's text or grade (any analyst; recorded as changed by the current user)."""
+def change_note(graph: Graph, note_id: str, text: str | None, grade_text: str) -> None:
+    """Change a note's text (kept when ``text`` is None) or grade: its author or any other analyst or
+    administrator, recorded as changed by the current user, and in the audit trail."""
+    if text is not None and not text.strip():
+        raise InputError("an empty note", "type what you know about this entity, or delete the note")
     who = session.require(Permission.CASES)
     code = grade(grade_text).code
     row = cases.change_note(graph.unshielded(), note_id, text, code, who.user)
@@ -87,6 +90,13 @@ def notes_on(graph: Graph, refs: Sequence[tuple[str, str]]) -> list[Row]:
     """The notes on these entities (viewers may read; victims' names in them are shielded by the view)."""
     session.require(Permission.EXPLORE)
     return cases.notes_on(graph, refs)
+
+
+def note_marks(graph: Graph, refs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """What a table's Notes column says of each of these entities that has notes: how many, and the grade
+    of the newest (``2 · B2``); nothing on protected people for a shielded view (viewers may read)."""
+    session.require(Permission.EXPLORE)
+    return {ref: f"{count} · {code}" for ref, (count, code) in cases.note_counts(graph, refs).items()}
 
 
 def notes_in_case(graph: Graph, case_id: str) -> list[Row]:

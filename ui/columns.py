@@ -53,6 +53,9 @@ VOCABULARY: Final[dict[str, Column]] = {
     "victims": Column("Victims", "Protected people (never ranked or targeted)", INT),
     "nationalities": Column("Nationalities", "The most frequent nationalities, with how many people"),
     "strongest brokers": Column("Strongest brokers", "Members who bridge most between cells"),
+    "entity_notes": Column(
+        "Notes", "Analysts' notes on this entity: how many, and the grade of the newest (Admiralty code)"
+    ),
     "holders": Column("Holders", "People who hold the account (victims marked)"),
     "users": Column("Users", "People who use the number or handset (victims marked)"),
     # measures written by `hilorojo analyze` (docs/analytics.md)

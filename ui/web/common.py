@@ -139,12 +139,14 @@ def phone_forms(text: str) -> list[str]:
     return list(phone_candidates(text))
 
 
-def describe(row: dict[str, Any]) -> str:
-    """One line naming a search hit: type, name, key, and a victim mark."""
+def describe(row: dict[str, Any], notes: str | None = None) -> str:
+    """One line naming a search hit: type, name, key, a victim mark, and its ``notes`` (``2 · B2``)."""
     name, key = row.get("name") or row.get("key"), row.get("key")
     text = f"{row['label']} · {name}" + (f" ({key})" if key and key != name else "")
     if row.get("role") == "victim":
         text += " · " + VICTIM_LABEL
+    if notes:
+        text += f" · :material/sticky_note_2: notes {notes}"
     return text
 
 

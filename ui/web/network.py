@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -134,10 +135,12 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _tooltip(kind: str, name: str, props: dict[str, Any], victim: bool) -> str:
+def _tooltip(kind: str, name: str, props: dict[str, Any], victim: bool, notes: str | None = None) -> str:
     lines = [f"{kind}: {name}"]
     if victim:
         lines.append("VICTIM: protected person, never a target")
+    if notes:
+        lines.append(f"Notes: {notes} (how many, the newest's grade)")
     for key in (
         "role",
         "nationality",
@@ -175,8 +178,14 @@ def sizes(sub: Subgraph, size_by: str | None) -> dict[str, float]:
     return out
 
 
-def build_network(sub: Subgraph, size_by: str | None = "pagerank", height: int = 640) -> Network:
-    """A pyvis network of the subgraph: colour by community, size by ``size_by``, victims marked in red."""
+def build_network(
+    sub: Subgraph,
+    size_by: str | None = "pagerank",
+    height: int = 640,
+    notes: Mapping[str, str] | None = None,
+) -> Network:
+    """A pyvis network of the subgraph: colour by community, size by ``size_by``, victims marked in red;
+    ``notes`` (node id -> ``2 · B2``) in the tooltips of the entities analysts wrote notes on."""
     net = Network(
         height=f"{height}px", width="100%", directed=True, cdn_resources="in_line", bgcolor="#ffffff"
     )
@@ -196,7 +205,7 @@ def build_network(sub: Subgraph, size_by: str | None = "pagerank", height: int =
         net.add_node(
             nid,
             label=label,
-            title=_tooltip(node.label, node.name, node.props, node.is_victim),
+            title=_tooltip(node.label, node.name, node.props, node.is_victim, (notes or {}).get(nid)),
             shape=shape,
             size=size[nid],
             borderWidth=width,
@@ -232,9 +241,14 @@ def build_network(sub: Subgraph, size_by: str | None = "pagerank", height: int =
     return net
 
 
-def network_html(sub: Subgraph, size_by: str | None = "pagerank", height: int = 640) -> str:
+def network_html(
+    sub: Subgraph,
+    size_by: str | None = "pagerank",
+    height: int = 640,
+    notes: Mapping[str, str] | None = None,
+) -> str:
     """The drawing as one self-contained HTML page, rendered by pyvis with the offline template."""
-    net = build_network(sub, size_by, height)
+    net = build_network(sub, size_by, height, notes)
     net.templateEnv = Environment(
         loader=ChoiceLoader([DictLoader({"network.html": TEMPLATE}), FileSystemLoader(PYVIS_TEMPLATES)])
     )

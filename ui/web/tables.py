@@ -9,9 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from graph.connection import Graph
+from ui import casework
 from ui.columns import AMOUNT, INT, MEASURE, SHARE, cell, describe
 from ui.web.common import frame
 
+NOTES = "entity_notes"  # the column saying how many notes each row's entity has (ui.columns)
 # the query parameter naming each kind of entity in a shareable link, and the node label it names
 KINDS = {"person": "Person", "phone": "Phone", "account": "Account", "device": "Device", "arrest": "Arrest"}
 KIND_OF = {label: kind for kind, label in KINDS.items()}
@@ -58,12 +61,16 @@ def show(
     columns: Sequence[str] | None = None,
     entity: Callable[[Mapping[str, Any]], Ref | None] | None = None,
     labels: Mapping[str, str] | None = None,
+    notes: Graph | None = None,
 ) -> Ref | None:
     """Show a table; with ``entity`` (row -> the entity it names), a row can be selected, and the entity
-    of a newly selected row goes into the page's address (``?person=P1``) for the panel to open."""
+    of a newly selected row goes into the page's address (``?person=P1``) for the panel to open; with
+    ``notes`` too (the page's graph), a Notes column says how many notes each row's entity has."""
     df = data if isinstance(data, pd.DataFrame) else readable(data, columns)
     if columns is not None and isinstance(data, pd.DataFrame):
         df = df[[c for c in columns if c in df.columns]]
+    if entity is not None and notes is not None:
+        df = with_notes(notes, df, entity)
     config = column_config([str(c) for c in df.columns], labels)
     if entity is None:
         st.dataframe(df, hide_index=True, width="stretch", column_config=config, placeholder="", key=key)
@@ -89,6 +96,32 @@ def show(
         else:
             clear()
     return picked
+
+
+def with_notes(g: Graph, df: pd.DataFrame, entity: Callable[[Mapping[str, Any]], Ref | None]) -> pd.DataFrame:
+    """The table with a Notes column (``2 · B2``: two notes, the newest graded B2; blank when none) after
+    the names, or else after the column naming the entity; read for all its rows in one query."""
+    rows = [{str(k): v for k, v in row.items()} for row in df.to_dict("records")]
+    refs = [entity(row) for row in rows]
+    marks = casework.note_marks(g, [(r.label, r.key) for r in refs if r is not None])
+    out = df.copy()
+    out.insert(
+        _notes_position(out, rows, refs), NOTES, [marks.get((r.label, r.key)) if r else None for r in refs]
+    )
+    return out
+
+
+def _notes_position(df: pd.DataFrame, rows: list[dict[str, Any]], refs: list[Ref | None]) -> int:
+    columns = [str(c) for c in df.columns]
+    if "name" in columns:
+        return columns.index("name") + 1
+    first = next(((row, r) for row, r in zip(rows, refs, strict=True) if r is not None), None)
+    if first is not None:
+        row, ref = first
+        for i, c in enumerate(columns):
+            if str(row.get(c)) == ref.key:
+                return i + 1
+    return len(columns)
 
 
 def clear() -> None:

@@ -12,6 +12,7 @@ from analytics.ranking import betweenness_estimated, betweenness_rank_bands
 from graph import analysis_store, explore
 from graph.connection import Graph
 from ui.columns import cell, describe
+from ui.web.analysis_run import analysis_action
 from ui.web.common import page, stamp
 from ui.web.entity_panel import selected_entity
 from ui.web.tables import person, readable, show
@@ -122,10 +123,11 @@ def curves_frame(sim: dict[str, Any], measure: str) -> pd.DataFrame:
 
 
 def body(g: Graph) -> None:
-    key = stamp(g)
     if explore.last_analysis(g) is None:
-        st.error("No analysis yet: run `hilorojo analyze` to compute rankings, roles and key players.")
-        return
+        st.error("No analysis yet: run it here, or with `hilorojo analyze`, to compute rankings and roles.")
+        if analysis_action(g, "brokers-analyze") is None:
+            return
+    key = stamp(g)
     f = _filters(g, key)
     c1, c2, c3, c4 = st.columns(4)
     measure = c1.selectbox(
@@ -159,6 +161,7 @@ def body(g: Graph) -> None:
         key="ranking",
         entity=person(),
         labels={"score": MEASURE_LABELS.get(measure, measure)},
+        notes=g,
     )
     selected_entity(g, "broker-entity")
     st.subheader("Brokerage roles (Gould & Fernandez)")

@@ -110,6 +110,7 @@ def body(g: Graph) -> None:
         key=f"{level}-people",
         columns=["person_id", "name", "cell_bridging", "cell_brokerage", "pagerank"],
         entity=person(),
+        notes=g,
     )
     selected_entity(g, "community-entity")
     export_panel(g, Selection(community=int(chosen), level=level), key="community-export")

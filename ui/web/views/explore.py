@@ -18,6 +18,7 @@ from ui.web.entity_panel import entity_panel
 from ui.web.export_button import export_panel
 from ui.web.grouping import group_identifiers
 from ui.web.network import network_html
+from ui.web.notes import drawn_notes
 
 HEIGHT = 640
 LEGEND = (
@@ -209,7 +210,9 @@ def body(g: Graph) -> None:
         return
     chosen = filters()
     sub = neighbourhood(g, seeds, chosen)
-    html = network_html(sub, None if chosen.size_by == "none" else chosen.size_by, HEIGHT)
+    html = network_html(
+        sub, None if chosen.size_by == "none" else chosen.size_by, HEIGHT, drawn_notes(g, sub)
+    )
     st.session_state["explore_html"] = html
     export_shown(g, sub, chosen)
     left, right = st.columns([3, 1])

@@ -9,6 +9,7 @@ import streamlit as st
 from access.roles import Permission
 from graph.connection import Graph
 from loaders.kinds import KINDS
+from ui.web.analysis_run import analysis_action
 from ui.web.common import page
 from ui.web.importing import expected_rows, import_upload
 from values.grading import GRADES, parse_grade
@@ -17,6 +18,17 @@ UNGRADED = ""
 
 
 def body(g: Graph) -> None:
+    load_part(g)
+    st.divider()
+    st.subheader("Analysis")
+    st.caption(
+        "After a load, run the analysis again so that rankings, cells and key players include the new data."
+    )
+    analysis_action(g, "import-analyze")
+
+
+def load_part(g: Graph) -> None:
+    """Upload a file, load it with a progress bar, and show its summary and rejected rows."""
     upload = st.file_uploader("File (CSV, gzip CSV, XLSX, JSON lines)", key="upload")
     c1, c2, c3 = st.columns(3)
     kind = c1.selectbox("Kind", list(KINDS), key="kind")

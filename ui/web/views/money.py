@@ -41,6 +41,7 @@ def structuring_tab(g: Graph) -> None:
         key="structuring",
         columns=["account_id", "holders", "direction", "currency", "count", "total"],
         entity=by("account", "account_id"),
+        notes=g,
     )
 
 
@@ -58,6 +59,7 @@ def fans_tab(g: Graph) -> None:
         key="fans",
         columns=["account_id", "holders", "kind", "counterparties", "count", "start", "end", "totals"],
         entity=by("account", "account_id"),
+        notes=g,
     )
 
 
@@ -80,7 +82,7 @@ def trail_tab(g: Graph) -> None:
     )
     show([{"hop": h, **t} for h, t in trail["totals_per_hop"].items()], key="trail-totals")
     st.caption("Select a transfer to open the account that received it.")
-    show(trail["steps"], key="trail-steps", entity=by("account", "target"))
+    show(trail["steps"], key="trail-steps", entity=by("account", "target"), notes=g)
 
 
 VIEWS = ("Trail", "Structuring", "Fan-in / fan-out")

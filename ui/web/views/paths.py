@@ -39,7 +39,7 @@ def node_ref(row: Any) -> Ref | None:
     return Ref(kind, str(row["key"])) if kind and row.get("key") else None
 
 
-def entities_table(nodes: list[dict[str, Any]], key: str) -> None:
+def entities_table(g: Graph, nodes: list[dict[str, Any]], key: str) -> None:
     """The entities on the paths, in order, each one click from its details."""
     rows = [
         {
@@ -52,7 +52,7 @@ def entities_table(nodes: list[dict[str, Any]], key: str) -> None:
         for i, n in enumerate(nodes, start=1)
     ]
     st.caption("Select an entity on the path to open it.")
-    show(rows, key=key, entity=node_ref, labels={"key": "Key"})
+    show(rows, key=key, entity=node_ref, labels={"key": "Key"}, notes=g)
 
 
 def pick(g: Graph, key: str, label: str) -> dict[str, Any] | None:
@@ -86,7 +86,7 @@ def two_entities(g: Graph) -> None:
     sub = as_subgraph(list(nodes.values()), rels, [first["id"], second["id"]])
     st.session_state["paths_html"] = html = network_html(sub, None, 480)
     st.iframe(html, height=492)
-    entities_table(list(nodes.values()), "path-entities")
+    entities_table(g, list(nodes.values()), "path-entities")
 
 
 def targets(g: Graph) -> None:
@@ -110,7 +110,7 @@ def targets(g: Graph) -> None:
     st.caption(f"{len(sub.nodes)} entities on the shortest links between {len(chosen)} people.")
     st.session_state["targets_html"] = html = network_html(sub, None, 520)
     st.iframe(html, height=532)
-    entities_table(net["nodes"], "target-entities")
+    entities_table(g, net["nodes"], "target-entities")
 
 
 def body(g: Graph) -> None:

@@ -68,7 +68,7 @@ def body(g: Graph) -> None:
                 f"from {prof['first']} to {prof['last']} on {', '.join(prof['numbers'])}"
             )
             st.altair_chart(heatmap(prof["activity"]["counts"]), width="stretch")
-            show(prof["contacts"], key="contacts", entity=by("phone", "number"))
+            show(prof["contacts"], key="contacts", entity=by("phone", "number"), notes=g)
         else:
             st.info("Name a number or a person to see whom they call and when.")
     elif view == VIEWS[1]:
@@ -83,7 +83,7 @@ def body(g: Graph) -> None:
                 }
                 for s in swaps
             ]
-            show(rows, key="swaps", entity=swap_ref)
+            show(rows, key="swaps", entity=swap_ref, notes=g)
         else:
             st.info("No handset held several numbers, and no number moved between handsets.")
     else:
@@ -94,7 +94,7 @@ def body(g: Graph) -> None:
             for r in report["short_lived"]
         ]
         if short:
-            show(short, key="short-lived", entity=by("phone", "number"))
+            show(short, key="short-lived", entity=by("phone", "number"), notes=g)
         else:
             st.info("None found.")
         st.markdown("**Numbers that went silent and the new number that took over their contacts**")
@@ -110,7 +110,7 @@ def body(g: Graph) -> None:
             for r in report["replacements"]
         ]
         if repl:
-            show(repl, key="replacements", entity=by("phone", "new"))
+            show(repl, key="replacements", entity=by("phone", "new"), notes=g)
         else:
             st.info("None found.")
     selected_entity(g, "phones-entity")

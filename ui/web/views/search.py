@@ -8,6 +8,7 @@ import streamlit as st
 
 from graph.connection import Graph
 from graph.model import NODE_KEYS
+from ui.casework import note_marks
 from ui.web.common import describe, open_in_explore, page, search_box
 from ui.web.entity_panel import entity_actions, entity_panel, selected_entity
 from ui.web.tables import KIND_OF, Ref, select
@@ -22,10 +23,12 @@ def body(g: Graph) -> None:
             selected_entity(g, "search-link")  # an entity named in a shared link
         return
     st.caption(f"{len(hits)} results: exact identifiers first, then names and aliases by similarity.")
+    marks = note_marks(g, [(str(h["label"]), str(h["key"])) for h in hits if h.get("key")])
     left, right = st.columns([2, 3])
     with left:
         for i, hit in enumerate(hits):
-            if st.button(describe(hit), key=f"open-{i}", width="stretch"):
+            notes = marks.get((str(hit["label"]), str(hit["key"])))
+            if st.button(describe(hit, notes), key=f"open-{i}", width="stretch"):
                 st.session_state["selected"] = hit["id"]
     selected = st.session_state.get("selected")
     if selected not in {h["id"] for h in hits}:

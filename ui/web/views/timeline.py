@@ -64,6 +64,7 @@ def body(g: Graph) -> None:
         key="events",
         columns=["at", "kind", "entity", "what", "detail", "amount", "unit"],
         entity=event_ref,
+        notes=g,
     )
     selected_entity(g, "timeline-entity")
 

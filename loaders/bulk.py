@@ -138,7 +138,9 @@ class CallFiles:
         """One batch: its calls to their file, its phones, devices and handset links remembered."""
         callers = [p.number for p in calls.caller]
         callees = [p.number for p in calls.callee]
-        for number, phone in zip(callers + callees, calls.caller + calls.callee, strict=True):
+        # Each key's first value in the batch (a dict keeps the last value given for a key: reversed).
+        ends = dict(zip(reversed(callers + callees), reversed(calls.caller + calls.callee), strict=True))
+        for number, phone in ends.items():
             known = self.phones.get(number)
             if known is None:
                 self.phones[number] = (phone, [source_id])
@@ -146,9 +148,9 @@ class CallFiles:
                 known[1].append(source_id)
         props = calls.properties
         imeis = props["caller_imei"] + props["callee_imei"]
-        for imei, luhn in zip(imeis, calls.caller_luhn + calls.callee_luhn, strict=True):
-            if imei is None:
-                continue
+        handsets = dict(zip(reversed(imeis), reversed(calls.caller_luhn + calls.callee_luhn), strict=True))
+        handsets.pop(None, None)
+        for imei, luhn in handsets.items():
             device = self.devices.get(imei)
             if device is None:
                 self.devices[imei] = (luhn, [source_id])
@@ -183,7 +185,10 @@ class CallFiles:
             if link is None:
                 self.links[key] = [first, last, {source_id: line}]
                 continue
-            link[0], link[1] = min(link[0], first), max(link[1], last)
+            if first < link[0]:
+                link[0] = first
+            if last > link[1]:
+                link[1] = last
             link[2].setdefault(source_id, line)  # files are read in order: the first line is the least
 
     def finish(self) -> ImporterFiles:

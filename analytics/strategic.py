@@ -6,11 +6,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from analytics.disclosure import shown, suppress
 from graph.model import ROLES
+from values.cell import cell_country
 
 # UNODC's Global Report on Trafficking in Persons counts women, men, girls and boys; "unknown" keeps
 # apart anyone whose sex (F/M) or age at the event is not recorded.
@@ -179,9 +180,13 @@ def _group_row(groups: Iterable[str]) -> list[int]:
 
 
 def _grid_rows(
-    labels: list[list[Any]], grid: list[list[int]], threshold: int, total_row: bool
+    labels: list[list[Any]],
+    grid: list[list[int]],
+    threshold: int,
+    total_row: bool,
+    total_column: bool = True,
 ) -> list[list[Any]]:
-    hidden = suppress(grid, threshold, total_row)
+    hidden = suppress(grid, threshold, total_row, total_column)
     return [
         [*label, *(shown(n, h, threshold) for n, h in zip(counts, hide, strict=True))]
         for label, counts, hide in zip(labels, grid, hidden, strict=True)
@@ -263,15 +268,17 @@ def _months(first: date, last: date) -> list[str]:
     return out
 
 
-def _change(now: int, before: int, now_hidden: bool, before_hidden: bool) -> tuple[Any, Any]:
-    if now_hidden or before_hidden:
+def _change(now: Any, before: Any) -> tuple[Any, Any]:
+    """The change from one shown count to the next, in people and in % (None when either is hidden)."""
+    if not isinstance(now, int) or not isinstance(before, int):
         return None, None
     return now - before, (round(100 * (now - before) / before, 1) if before else None)
 
 
 def trend_table(involvements: Sequence[Involvement], threshold: int) -> Table:
-    """Distinct victims and suspects per month (every month from the first to the last), and the
-    change against the month before (shown when both counts are)."""
+    """Distinct victims and suspects per month (every month from the first to the last) and over the
+    window, and the change against the month before (shown when both counts are). Each column's months
+    are suppressed with their complements against its total (``analytics.disclosure.suppress``)."""
     columns = ["month", "victims", "suspects", "victims_change", "victims_change_pct"]
     columns += ["suspects_change", "suspects_change_pct"]
     if not involvements:
@@ -279,53 +286,155 @@ def trend_table(involvements: Sequence[Involvement], threshold: int) -> Table:
     people: dict[tuple[str, str], set[str]] = defaultdict(set)
     for inv in involvements:
         people[(inv.values("month")[0], inv.role)].add(inv.person_id)
+        people[(TOTAL, inv.role)].add(inv.person_id)
     months = _months(min(i.on for i in involvements), max(i.on for i in involvements))
+    roles = ("victim", "suspect")
+    grid = [[len(people[(month, role)]) for role in roles] for month in [*months, TOTAL]]
+    counts = _grid_rows([[m] for m in [*months, TOTAL]], grid, threshold, True, total_column=False)
     rows: list[list[Any]] = []
-    before: dict[str, tuple[int, bool]] = {}
-    for month in months:
-        row: list[Any] = [month]
+    for i, row in enumerate(counts):
         changes: list[Any] = []
-        for role in ("victim", "suspect"):
-            n = len(people[(month, role)])
-            hide = 0 < n < threshold
-            row.append(shown(n, hide, threshold))
-            changes += _change(n, before[role][0], hide, before[role][1]) if role in before else (None, None)
-            before[role] = (n, hide)
+        for j in (1, 2):
+            before = counts[i - 1][j] if 0 < i < len(months) else None
+            changes += _change(row[j], before)
         rows.append(row + changes)
-    return Table("Month by month", columns, rows, "Change against the month before; % when it had any.")
+    return Table(
+        "Month by month",
+        columns,
+        rows,
+        "Change against the month before; % when it had any. Total: distinct people over the window.",
+    )
 
 
-def _route(steps: list[Involvement]) -> tuple[str, ...]:
-    """Nationality, then the countries of the arrests in date order, repeats in a row merged."""
-    route: list[str] = []
-    for country in [steps[0].nationality, *(s.country for s in steps)]:
-        if country and (not route or route[-1] != country):
-            route.append(country)
-    return tuple(route)
+@dataclass(frozen=True)
+class Sighting:
+    """A country where a person's own calls or money were active, first seen on ``on``."""
+
+    person_id: str
+    country: str
+    on: date
+    evidence: str  # "calls" or "money"
 
 
-def corridors_table(involvements: Sequence[Involvement], threshold: int) -> Table:
-    """The top corridors origin → transit → destination by people moved (everyone not a suspect, with a
-    nationality): origin is the nationality, destination the last country of arrest, transit those
-    between; people who never left their country move along no corridor."""
+def _day(at: Any) -> date:
+    return at.date() if isinstance(at, datetime) else at
+
+
+def sightings(
+    call_rows: Iterable[Mapping[str, Any]], money_rows: Iterable[Mapping[str, Any]]
+) -> list[Sighting]:
+    """The countries of ``graph.strategic.call_places`` rows (the number's country by its prefix, and
+    each cell's by the mobile country code of its Cell Global Identity) and of ``money_places`` rows
+    (the country of an account the person holds), each first seen on the day of its earliest event."""
+    first: dict[tuple[str, str, str], date] = {}
+
+    def seen(person: str, country: str | None, at: Any, evidence: str) -> None:
+        if country and at is not None:
+            key = (person, country, evidence)
+            day = _day(at)
+            first[key] = min(first.get(key, day), day)
+
+    for row in call_rows:
+        seen(row["person_id"], row["region"], row["first"], "calls")
+        seen(row["person_id"], cell_country(row["cell"]), row["first"], "calls")
+    for row in money_rows:
+        seen(row["person_id"], row["country"], row["first"], "money")
+    return [Sighting(p, c, on, e) for (p, c, e), on in sorted(first.items())]
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """One person's route: origin, the transit countries in the order first seen, destination, and the
+    evidence of each transit country."""
+
+    origin: str
+    transit: tuple[str, ...]
+    destination: str
+    evidence: frozenset[str]
+
+
+def corridor_of(steps: Sequence[Involvement], seen: Iterable[Sighting]) -> Corridor | None:
+    """A person's corridor from their arrests (in date order) and the countries their calls and money
+    were seen in. Origin is the nationality, destination the country of the last arrest; transit is
+    every other country of an earlier arrest or seen in calls or money on or before the last arrest,
+    ordered by the day first seen (then by code). None when the person has no nationality, no arrest
+    country, or ends in their own country (a return is no corridor)."""
+    arrested = [s for s in steps if s.country]
+    origin = steps[0].nationality if steps else None
+    if not origin or not arrested or arrested[-1].country == origin:
+        return None
+    last = arrested[-1]
+    destination = last.country or ""
+    places = [(s.on, s.country or "", "arrest") for s in arrested[:-1]]
+    places += [(s.on, s.country, s.evidence) for s in seen if s.on <= last.on]
+    firsts: dict[str, date] = {}
+    evidence = {"nationality", "arrest"}
+    for on, country, kind in places:
+        if country in (origin, destination):
+            continue
+        firsts[country] = min(firsts.get(country, on), on)
+        evidence.add(kind)
+    transit = tuple(sorted(firsts, key=lambda c: (firsts[c], c)))
+    return Corridor(origin, transit, destination, frozenset(evidence))
+
+
+EVIDENCE = ("nationality", "arrest", "calls", "money")
+OTHER_CORRIDORS = "(other corridors)"
+
+
+def corridors_table(involvements: Sequence[Involvement], seen: Sequence[Sighting], threshold: int) -> Table:
+    """The top corridors origin → transit → destination by people moved (everyone not a suspect: victims
+    and others), each person on their own corridor (``corridor_of``), with the evidence any of its people's
+    countries rest on; the corridors past the top ones in one row, and the total. Small counts are
+    suppressed with their complements (``analytics.disclosure.suppress``)."""
     steps: dict[str, list[Involvement]] = defaultdict(list)
     for inv in involvements:
-        if inv.role != "suspect" and inv.nationality:
+        if inv.role != "suspect":
             steps[inv.person_id].append(inv)
-    counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for mine in steps.values():
-        route = _route(mine)
-        if len(route) > 1:
-            counts[route] += 1
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CORRIDORS]
-    rows = [[r[0], " → ".join(r[1:-1]), r[-1], shown(n, 0 < n < threshold, threshold)] for r, n in top]
-    return Table("Corridors", ["origin", "transit", "destination", "people"], rows)
+    sighted: dict[str, list[Sighting]] = defaultdict(list)
+    for s in seen:
+        sighted[s.person_id].append(s)
+    people: dict[tuple[str, tuple[str, ...], str], list[int]] = defaultdict(lambda: [0, 0])
+    evidence: dict[tuple[str, tuple[str, ...], str], set[str]] = defaultdict(set)
+    for person, mine in steps.items():
+        corridor = corridor_of(mine, sighted[person])
+        if corridor is None:
+            continue
+        key = (corridor.origin, corridor.transit, corridor.destination)
+        people[key][0 if mine[0].role == "victim" else 1] += 1
+        evidence[key] |= corridor.evidence
+    ranked = sorted(people.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
+    columns = ["origin", "transit", "destination", "evidence", "victims", "others", "people"]
+    if not ranked:
+        return Table("Corridors", columns, [])
+    labels: list[list[Any]] = [
+        [o, " → ".join(t), d, ", ".join(e for e in EVIDENCE if e in evidence[(o, t, d)])]
+        for (o, t, d), _ in ranked[:TOP_CORRIDORS]
+    ]
+    grid = [[v, n, v + n] for _, (v, n) in ranked[:TOP_CORRIDORS]]
+    rest = ranked[TOP_CORRIDORS:]
+    if rest:
+        labels.append([OTHER_CORRIDORS, "", "", ""])
+        grid.append([sum(c[0] for _, c in rest), sum(c[1] for _, c in rest)])
+        grid[-1].append(sum(grid[-1]))
+    labels.append([TOTAL, "", "", ""])
+    grid.append([sum(column) for column in zip(*grid, strict=True)])
+    return Table(
+        "Corridors",
+        columns,
+        _grid_rows(labels, grid, threshold, total_row=True),
+        "Origin is the nationality, destination the country of the last arrest; transit the other "
+        "countries of earlier arrests, of the person's own calls (cells, numbers) and money (accounts) "
+        "up to that arrest, in the order first seen. Others: witnesses and people of unknown role.",
+    )
 
 
 def funnel_table(
     involvements: Sequence[Involvement], outcomes: Sequence[Mapping[str, Any]], threshold: int
 ) -> Table:
-    """Per operation, the suspects arrested and how many of them reached each stage in any case."""
+    """Per operation, the suspects arrested and how many of them reached each stage in any case. Each
+    column's operations are suppressed with their complements against its total (a stage is no sum of
+    the others, so rows have none)."""
     stages: dict[str, set[str]] = defaultdict(set)
     for o in outcomes:
         stages[o["person_id"]].add(o["stage"])
@@ -335,12 +444,13 @@ def funnel_table(
         for op in inv.values("operation"):
             per_op[op].add(inv.person_id)
     columns = ["operation", "arrested", "charged", "prosecuted", "convicted", "acquitted", "dismissed"]
-    rows: list[list[Any]] = []
     everyone = {i.person_id for i in suspects}
-    for op, people in [*sorted(per_op.items()), *([(TOTAL, everyone)] if everyone else [])]:
-        counts = [len(people)]
-        counts += [sum(1 for p in people if stages[p] & REACHED[s]) for s in columns[2:]]
-        rows.append([op, *(shown(n, 0 < n < threshold, threshold) for n in counts)])
+    groups = [*sorted(per_op.items()), *([(TOTAL, everyone)] if everyone else [])]
+    grid = [
+        [len(people), *(sum(1 for p in people if stages[p] & REACHED[s]) for s in columns[2:])]
+        for _, people in groups
+    ]
+    rows = _grid_rows([[op] for op, _ in groups], grid, threshold, bool(groups), total_column=False)
     return Table(
         "Justice chain",
         columns,
@@ -348,6 +458,14 @@ def funnel_table(
         "Suspects arrested in each operation; a later stage implies the earlier ones (a conviction "
         "means charged and prosecuted).",
     )
+
+
+def movers(involvement_rows: Iterable[Mapping[str, Any]], canon: Mapping[str, str]) -> list[str]:
+    """The person ids whose calls and money the corridors read: everyone not a suspect in
+    ``involvement_rows``, and every record merged with one of them (``canon``)."""
+    ids = {r["person_id"] for r in involvement_rows if r["role"] != "suspect"}
+    groups = {canon[i] for i in ids if i in canon}
+    return sorted(ids | {i for i, c in canon.items() if c in groups})
 
 
 def strategic_report(
@@ -359,15 +477,20 @@ def strategic_report(
     until: date | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     canon: Mapping[str, str] | None = None,
+    call_rows: Sequence[Mapping[str, Any]] = (),
+    money_rows: Sequence[Mapping[str, Any]] = (),
 ) -> StrategicReport:
-    """Every table of the report from ``graph.strategic`` rows (involvements in date order). People an
-    analyst merged (``canon``: person_id -> the id of its SAME_AS group) count as one."""
+    """Every table of the report from ``graph.strategic`` rows (involvements in date order; the call
+    and money places of the people ``movers`` names). People an analyst merged (``canon``: person_id
+    -> the id of its SAME_AS group) count as one."""
     canon = canon or {}
-    involvement_rows = [
-        {**r, "person_id": canon.get(r["person_id"], r["person_id"])} for r in involvement_rows
-    ]
-    outcome_rows = [{**o, "person_id": canon.get(o["person_id"], o["person_id"])} for o in outcome_rows]
-    involvements = [Involvement.of(r) for r in involvement_rows]
+
+    def merged(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [{**r, "person_id": canon.get(r["person_id"], r["person_id"])} for r in rows]
+
+    involvements = [Involvement.of(r) for r in merged(involvement_rows)]
+    outcome_rows = merged(outcome_rows)
+    seen = sightings(merged(call_rows), merged(money_rows))
     children = len({i.person_id for i in involvements if i.group in ("girls", "boys")})
     notes = [
         f"Counts from 1 to {threshold - 1} are shown as <{threshold}, with a second count of the same "
@@ -385,7 +508,7 @@ def strategic_report(
         crimes=crimes_table(involvements, threshold),
         exploitation=exploitation_table(involvements, threshold),
         trend=trend_table(involvements, threshold),
-        corridors=corridors_table(involvements, threshold),
+        corridors=corridors_table(involvements, seen, threshold),
         funnel=funnel_table(involvements, outcome_rows, threshold),
         notes=notes,
     )

@@ -1,4 +1,4 @@
-"""The rows the strategic report counts: who was involved in which arrest, and the justice chain."""
+"""The rows the strategic report counts: who was involved in which arrest, where, and the justice chain."""
 
 from __future__ import annotations
 
@@ -28,6 +28,37 @@ MATCH (p:Person)-[r:IN_CASE]->(c:Case)
 RETURN p.person_id AS person_id, c.case_id AS case_id, r.stage AS stage, r.date AS date
 ORDER BY p.person_id, c.case_id, r.stage
 """
+# Where each person's own phones were: one row per phone and cell its calls used (the caller's cell when
+# it called, the callee's when it was called; null when not recorded) with the first call there, and the
+# phone's number country on each (when the number parsed: an unparsed number's region is only the load's
+# default). The other party's number is not read: whom a person called says nothing of where they were.
+CALL_PLACES = """
+UNWIND $people AS person_id
+MATCH (:Person {person_id: person_id})-[:USES]->(ph:Phone)
+CALL (ph) {
+  MATCH (ph)-[c:CALLED]->()
+  RETURN c.caller_cell AS cell, c.start_time AS at
+  UNION ALL
+  MATCH (ph)<-[c:CALLED]-()
+  RETURN c.callee_cell AS cell, c.start_time AS at
+}
+RETURN person_id, CASE WHEN ph.quality = 'e164' THEN ph.region END AS region, cell, min(at) AS first
+ORDER BY person_id, first, region, cell
+"""
+# The country of each account a person holds, first seen at its earliest transfer sent or received.
+MONEY_PLACES = """
+UNWIND $people AS person_id
+MATCH (:Person {person_id: person_id})-[:HOLDS]->(a:Account)
+WHERE a.country IS NOT NULL
+CALL (a) {
+  MATCH (a)-[t:TRANSFERRED]-()
+  RETURN min(t.timestamp) AS at
+}
+WITH person_id, a.country AS country, at
+WHERE at IS NOT NULL
+RETURN person_id, country, min(at) AS first
+ORDER BY person_id, first, country
+"""
 
 
 def _native(value: Any) -> Any:
@@ -47,3 +78,19 @@ def outcomes(graph: Graph) -> list[dict[str, Any]]:
     """Every stage a person reached in a case (outcomes files), with its date."""
     session.require(Permission.ANALYSES)
     return [{**r, "date": _native(r["date"])} for r in graph.unshielded().read(OUTCOMES)]
+
+
+def call_places(graph: Graph, people: list[str]) -> list[dict[str, Any]]:
+    """For each of ``people``'s phones: its number's country (``region``) and each cell its calls used,
+    with the first call there (``first``, a datetime). Read without the victims' shield: countries and
+    dates only leave this function, never a number or a name."""
+    session.require(Permission.ANALYSES)
+    rows = graph.unshielded().read(CALL_PLACES, {"people": people})
+    return [{**r, "first": _native(r["first"])} for r in rows]
+
+
+def money_places(graph: Graph, people: list[str]) -> list[dict[str, Any]]:
+    """The country of each account ``people`` hold, with its first transfer (``first``, a datetime)."""
+    session.require(Permission.ANALYSES)
+    rows = graph.unshielded().read(MONEY_PLACES, {"people": people})
+    return [{**r, "first": _native(r["first"])} for r in rows]

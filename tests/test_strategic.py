@@ -88,7 +88,8 @@ def report(g: Graph, by: str = "operation", threshold: int = 1, **window: date):
         by=by,
         threshold=threshold,
         canon=canonical_ids(g),
-        **window,
+        since=window.get("since"),
+        until=window.get("until"),
     )
 
 
@@ -206,15 +207,18 @@ def test_crimes_exploitation_trend_corridors_and_funnel(loaded: Graph) -> None:
         ["2024-02", 3, 1, -1, -25.0, -1, -50.0],
         ["2024-03", 0, 0, -3, -100.0, -1, -100.0],
         ["2024-04", 2, 1, 2, None, 1, None],
+        ["Total", 7, 3, None, None, None, None],  # V1 to V7; P1, P2, P3
     ]
     # V1 VE → PA → MX, V2 VE → PA → MX (A1 then A3), V3 EC → PA, V4 VE → PA, V5 HN → MX, V6 GT → MX;
-    # V7 (MX, arrested in MX) moved along no corridor
+    # V7 (MX, arrested in MX) moved along no corridor; all victims (no calls or money loaded)
+    known = "nationality, arrest"
     assert r.corridors.rows == [
-        ["VE", "PA", "MX", 2],
-        ["EC", "", "PA", 1],
-        ["GT", "", "MX", 1],
-        ["HN", "", "MX", 1],
-        ["VE", "", "PA", 1],
+        ["VE", "PA", "MX", known, 2, 0, 2],
+        ["EC", "", "PA", known, 1, 0, 1],
+        ["GT", "", "MX", known, 1, 0, 1],
+        ["HN", "", "MX", known, 1, 0, 1],
+        ["VE", "", "PA", known, 1, 0, 1],
+        ["Total", "", "", "", 6, 0, 6],
     ]
     # P1 convicted (so charged, prosecuted); P2 charged then dismissed; P3 prosecuted then acquitted
     assert r.funnel.rows == [
@@ -233,7 +237,10 @@ def test_window_and_default_suppression(loaded: Graph) -> None:
         ["Tapachula", "suspect", 0, "<5", 0, 0, 0, "<5"],
         ["Total", "suspect", 0, "<5", 0, 0, 0, "<5"],
     ]
-    assert r.trend.rows == [["2024-02", "<5", "<5", None, None, None, None]]
+    assert r.trend.rows == [
+        ["2024-02", "<5", "<5", None, None, None, None],
+        ["Total", "<5", "<5", None, None, None, None],
+    ]
     whole = report(loaded, threshold=5)
     # victims by operation: Tapachula's total 5 is shown by itself, but it is the only other count of
     # the total column once Darien's 4 is hidden, so it is hidden as well; the overall 7 stays

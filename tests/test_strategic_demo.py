@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from analytics.strategic import strategic_report
+from analytics.strategic import movers, strategic_report
 from graph import strategic
 from graph.connection import Graph
 
@@ -24,7 +24,15 @@ def test_demo_report_shows_planted_facts(
 ) -> None:
     g, _ = demo_graph
     folder, _ = demo_dataset
-    report = strategic_report(strategic.involvements(g), strategic.outcomes(g), threshold=1)
+    involvements = strategic.involvements(g)
+    moved = movers(involvements, {})
+    report = strategic_report(
+        involvements,
+        strategic.outcomes(g),
+        threshold=1,
+        call_rows=strategic.call_places(g, moved),
+        money_rows=strategic.money_places(g, moved),
+    )
     outcomes = rows(folder, "outcomes.csv")
     reached: dict[str, set[str]] = {}
     for row in outcomes:
@@ -56,3 +64,7 @@ def test_demo_report_shows_planted_facts(
     people = {(row["operation"], row["role"]): row for row in report.people.records()}
     assert people[("Total", "victim")]["girls"] + people[("Total", "victim")]["boys"] > 0
     assert report.corridors.rows and report.trend.rows
+    # victims' phones and accounts show countries between their nationality and their interdiction
+    corridors = report.corridors.records()
+    assert any(c["transit"] and "calls" in c["evidence"] for c in corridors), corridors
+    assert corridors[-1]["origin"] == "Total"

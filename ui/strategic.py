@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from analytics.duplicates import canonical_ids
-from analytics.strategic import DEFAULT_THRESHOLD, StrategicReport, strategic_report
+from analytics.strategic import DEFAULT_THRESHOLD, StrategicReport, movers, strategic_report
 from graph import strategic
 from graph.connection import Graph
 
@@ -17,13 +17,19 @@ def report_of(
     until: date | None = None,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> StrategicReport:
-    """The strategic report of the records in ``g`` (people an analyst merged count as one)."""
+    """The strategic report of the records in ``g`` (people an analyst merged count as one), with the
+    countries of the calls and money of the people it counts as moved."""
+    rows = strategic.involvements(g, since, until)
+    canon = canonical_ids(g)
+    people = movers(rows, canon)
     return strategic_report(
-        strategic.involvements(g, since, until),
+        rows,
         strategic.outcomes(g),
         by=by,
         since=since,
         until=until,
         threshold=threshold,
-        canon=canonical_ids(g),
+        canon=canon,
+        call_rows=strategic.call_places(g, people),
+        money_rows=strategic.money_places(g, people),
     )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Permission
-from analytics.strategic import BY, GROUPS, TOTAL, StrategicReport, Table
+from analytics.strategic import BY, GROUPS, OTHER_CORRIDORS, TOTAL, StrategicReport, Table
 from graph.connection import Graph
 from ui.strategic import report_of
 from ui.web.centroids import CENTROIDS
@@ -49,21 +49,30 @@ def groups_frame(report: StrategicReport) -> pd.DataFrame:
 
 
 def trend_frame(report: StrategicReport) -> pd.DataFrame:
-    """Victims and suspects per month; hidden counts and zeros are left out."""
+    """Victims and suspects per month (not the window's total); hidden counts and zeros are left out."""
     out = [
         {"month": row["month"], "role": role, "people": row[role]}
         for row in report.trend.records()
         for role in ("victims", "suspects")
-        if _charted(row[role])
+        if row["month"] != TOTAL and _charted(row[role])
     ]
     return pd.DataFrame(out, columns=["month", "role", "people"])
+
+
+def _stops(row: dict[str, Any]) -> list[str]:
+    return [row["origin"], *[c for c in row["transit"].split(" → ") if c], row["destination"]]
+
+
+def corridor_rows(report: StrategicReport) -> list[dict[str, Any]]:
+    """The corridors themselves: not the row of the other corridors, nor the total."""
+    return [r for r in report.corridors.records() if r["origin"] not in (TOTAL, OTHER_CORRIDORS)]
 
 
 def legs_frame(report: StrategicReport) -> pd.DataFrame:
     """Each corridor's legs between country centres (origin → transit … → destination)."""
     out = []
-    for row in report.corridors.records():
-        stops = [row["origin"], *[c for c in row["transit"].split(" → ") if c], row["destination"]]
+    for row in corridor_rows(report):
+        stops = _stops(row)
         name = " → ".join(stops)
         for a, b in zip(stops, stops[1:], strict=False):
             if a in CENTROIDS and b in CENTROIDS:
@@ -72,6 +81,7 @@ def legs_frame(report: StrategicReport) -> pd.DataFrame:
                 out.append(
                     {
                         "corridor": name,
+                        "evidence": row["evidence"],
                         "people": str(people),
                         "weight": people if isinstance(people, int) else 1,
                         "lat": lat,
@@ -124,9 +134,9 @@ def charts(report: StrategicReport) -> None:
         lines = (
             alt.Chart(legs)
             .mark_rule(color="#b91c1c", opacity=0.6)
-            .encode(**legs_at, strokeWidth=width, tooltip=["corridor", "people"])
+            .encode(**legs_at, strokeWidth=width, tooltip=["corridor", "evidence", "people"])
         )
-        codes = sorted({c for row in report.corridors.records() for c in (row["origin"], row["destination"])})
+        codes = sorted({c for row in corridor_rows(report) for c in _stops(row)})
         places = pd.DataFrame(
             [{"code": c, "lat": CENTROIDS[c][0], "lon": CENTROIDS[c][1]} for c in codes if c in CENTROIDS]
         )

@@ -17,7 +17,7 @@ import numpy as np
 
 from graph.connection import batched
 from graph.errors import InputError
-from loaders.call_columns import CallColumns
+from loaders.call_columns import CallColumns, CallNormaliser
 from loaders.call_jobs import handset_pairs
 from loaders.pipeline import (
     BATCH_ROWS,
@@ -40,6 +40,10 @@ CALL_HEADER = (":START_ID(Phone)", ":END_ID(Phone)", "start_time:datetime", "row
                "callee_cell", "caller_lat:double", "caller_lon:double")  # fmt: skip
 IN_DEVICE_HEADER = (":START_ID(Phone)", ":END_ID(Device)", "first_seen:datetime", "last_seen:datetime",
                     "source_ids:string[]", "source_rows:string[]")  # fmt: skip
+# Distinct cell values the normaliser remembers per column kind (numbers, handsets, cells, ...): a file
+# of many subscribers has more numbers than the online loader's memo keeps, and parsing a number is
+# most of the reading's time. Measured by `python -m bench.bulk_import`.
+BULK_MEMO_LIMIT = 1 << 23
 # Positions in CALL_HEADER of what the handset links and the record-id check read back.
 _A, _B, _START, _ROW, _SOURCE, _ID, _CALLER_IMEI, _CALLEE_IMEI = 0, 1, 2, 3, 4, 5, 8, 9
 
@@ -118,6 +122,9 @@ class CallFiles:
         load = _Load(opened, summary, rejects)
         self.loads.append(load)
         normalise = normaliser("calls", opened.mapping, opened.ctx, table)
+        if isinstance(normalise, CallNormaliser):
+            # This load keeps every phone and handset anyway: each number's spellings are parsed once.
+            normalise.memo_limit = BULK_MEMO_LIMIT
         started = time.perf_counter()
         with progress_bar(show, opened.path.name) as bar:
             task = bar.add_task(f"calls {opened.path.name}", total=None, rate=0.0, rejected=0)

@@ -125,6 +125,7 @@ class CallNormaliser:
         self.columns = list(dict.fromkeys(columns)) if columns else None
         self.row_values = itemgetter(*self.columns) if self.columns and len(self.columns) > 1 else None
         self.memos: dict[str, dict[str | None, Any]] = {}
+        self.memo_limit = MEMO_LIMIT
         self.known = KINDS["calls"].known
         region = ctx.region
 
@@ -165,7 +166,7 @@ class CallNormaliser:
     def _convert(self, memo_name: str, cells: Sequence[str | None], slow: set[int]) -> list[Any]:
         """Each cell converted by the converter ``memo_name``; indices of cells it refused go to ``slow``."""
         memo = self.memos.setdefault(memo_name, {})
-        if len(memo) > MEMO_LIMIT:
+        if len(memo) > self.memo_limit:
             memo.clear()
         convert = self.converters[memo_name]
         refused = set()

@@ -345,7 +345,7 @@ def sightings(
 @dataclass(frozen=True)
 class Corridor:
     """One person's route: origin, the transit countries in the order first seen, destination, and the
-    evidence of each transit country."""
+    kinds of evidence its countries rest on (nationality, arrest, calls, money)."""
 
     origin: str
     transit: tuple[str, ...]

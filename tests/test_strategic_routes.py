@@ -4,17 +4,24 @@ suppression of the trend, corridor and justice-chain tables; every count worked 
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
+from access.roles import Role
+from access.session import Principal
 from analytics.strategic import Table, strategic_report
 from graph import strategic
 from graph.connection import Graph
+from graph.settings import Settings
 from loaders.pipeline import load_file
+from tests.conftest import run_cli, server_env
 from tests.test_strategic import HEADER, files, loaded  # noqa: F401  (fixtures)
+from tests.test_ui_strategic import open_page
 from ui.strategic import report_of
 from values.cell import cell_country
 
@@ -229,3 +236,27 @@ def test_funnel_hides_a_second_operation_against_the_total() -> None:
     # arrested at least charged: Op1 6 or 7, so Op2 2 or 1; never one answer
     found = [g for g in found if g[(0, 1)] >= 6]
     assert sorted(g[(1, 1)] for g in found) == [1, 2]
+
+
+def test_cli_and_page_show_transit(moved: Graph, neo4j_settings: Settings) -> None:
+    proc = run_cli(
+        ["report", "strategic", "--format", "json"], server_env(neo4j_settings.home, neo4j_settings.port)
+    )
+    assert proc.returncode == 0, proc.stderr
+    corridors = next(t for t in json.loads(proc.stdout)["tables"] if t["title"] == "Corridors")
+    assert ["VE", "CO → PA", "MX", "nationality, arrest, calls", "<5", 0, "<5"] in corridors["rows"]
+    at = open_page(Principal("vera", Role.VIEWER))
+    table = at.dataframe[4].value
+    assert table.iloc[5].tolist()[:3] == ["VE", "CO → PA", "MX"]
+    chart = next(c for c in at.get("vega_lite_chart") if "Corridors" in c.proto.spec)
+    legs = [
+        pa.ipc.open_stream(d.data.data).read_pandas()  # the layers' data as the page hands it to Vega
+        for d in chart.proto.datasets
+    ]
+    drawn = [
+        (r["corridor"], r["lat"], r["lat2"])
+        for frame in legs
+        if "corridor" in frame
+        for _, r in frame.iterrows()
+    ]
+    assert len({leg for leg in drawn if leg[0] == "VE → CO → PA → MX"}) == 3  # VE-CO, CO-PA, PA-MX

@@ -120,8 +120,8 @@ def ftm(file: Path, region: str | None, source_name: str | None, as_json: bool) 
 @click.option("--heap", default="2g", show_default=True, help="Java heap of Neo4j's importer.")
 def bulk(kind: str, files: tuple[Path, ...], as_json: bool, heap: str, **options: Any) -> None:
     """First load of an empty local database with Neo4j's offline importer: the same rows, rejects and
-    graph as `hilorojo load KIND FILE` for each file in turn, many times faster. Stops the local
-    server while the importer writes, then starts and migrates it (docs/scaling.md)."""
+    graph as `hilorojo load KIND FILE` for each file in turn, at about four times its rate. Stops the
+    local server while the importer writes, then starts and migrates it (docs/scaling.md)."""
     from graph.settings import load_settings
     from loaders.bulk_load import bulk_load
 

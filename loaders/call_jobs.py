@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from graph import ingest
@@ -13,13 +14,14 @@ from loaders.call_columns import CallColumns
 from loaders.graph_rows import phone_row
 
 _number = attrgetter("number")
+Pair = tuple[str, str]  # (number, IMEI)
 
 
 def handset_pairs(
     calls: CallColumns, numbers: tuple[list[str], list[str]], refused: set[int]
-) -> dict[tuple[str, str], list[Any]]:
+) -> dict[Pair, list[Any]]:
     """The (number, IMEI) pairs that call records show, each with [first seen, last seen, first line]."""
-    found: dict[tuple[str, str], list[Any]] = {}
+    found: dict[Pair, list[Any]] = {}
     props = calls.properties
     for line, when, caller, caller_imei, callee, callee_imei in zip(
         calls.lines,
@@ -45,6 +47,56 @@ def handset_pairs(
     return found
 
 
+class Links:
+    """The ``IN_DEVICE`` links of a batch of calls as the writer sends them: a column per name in
+    ``ingest.LINK_COLUMNS`` (``link_new`` is made at the write), with each link's key and span (first
+    and last seen) alongside."""
+
+    def __init__(
+        self,
+        pairs: dict[Pair, list[Any]],
+        phone_at: dict[str, int],
+        device_at: dict[str, int],
+        text: Callable[[datetime], str],
+    ) -> None:
+        self.keys = list(pairs)
+        spans = list(pairs.values())
+        self.first = list(map(itemgetter(0), spans))
+        self.last = list(map(itemgetter(1), spans))
+        self.columns = {
+            "link_phone": ingest.BulkRows(phone_at[number] for number, _ in self.keys),
+            "link_device": ingest.BulkRows(device_at[imei] for _, imei in self.keys),
+            "link_first": ingest.BulkRows(map(text, self.first)),
+            "link_last": ingest.BulkRows(map(text, self.last)),
+            "link_line": ingest.BulkRows(map(itemgetter(2), spans)),
+        }
+
+    def beyond(
+        self, written: dict[Pair, tuple[datetime, datetime]], spans: dict[Pair, tuple[datetime, datetime]]
+    ) -> dict[str, ingest.BulkRows]:
+        """The columns of the links whose span is not within the one ``written`` holds for them, and
+        ``link_new``: whether ``written`` lacks the link; each link kept goes into ``spans`` with its
+        span widened by the written one."""
+        kept = []
+        new = ingest.BulkRows()
+        known = map(written.get, self.keys)
+        for key, first, last, span in zip(self.keys, self.first, self.last, known, strict=True):
+            if span is None:
+                spans[key] = (first, last)
+                new.append(True)
+            elif span[0] <= first and last <= span[1]:
+                kept.append(False)
+                continue  # this load already wrote this link with a span that covers the batch's
+            else:
+                spans[key] = (min(first, span[0]), max(last, span[1]))
+                new.append(False)
+            kept.append(True)
+        if all(kept):
+            return {**self.columns, "link_new": new}
+        columns = {name: ingest.BulkRows(compress(values, kept)) for name, values in self.columns.items()}
+        return {**columns, "link_new": new}
+
+
 class CallJobs:
     """Prepares the batches of calls of one load, keeping what earlier batches of the load wrote."""
 
@@ -54,9 +106,6 @@ class CallJobs:
         self.device_spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # IN_DEVICE as written
         self.previous_numbers: set[str] = set()  # the phones of the batch of calls prepared last
         self.duplicates = 0
-
-    def row_ref(self, line: int) -> str:
-        return f"{self.source_id}:{line}"
 
     def dedupe(self, calls: CallColumns) -> CallColumns:
         """``BatchWriter._dedupe`` for a batch of calls (the same rules, on columns)."""
@@ -95,30 +144,22 @@ class CallJobs:
             )
         )
         devices.pop(None, None)
-        found = handset_pairs(calls, numbers, set())
-        spans: dict[tuple[str, str], tuple[datetime, datetime]] = {}  # the links of the last call
+        # Text on the wire: the driver's conversion of an aware datetime is slow. The links' times are
+        # the calls' own datetime objects (alive as long as ``calls``), so their text is found by id:
+        # by value, two spellings of one instant (other offsets) would be one key.
+        times = list(map(datetime.isoformat, calls.start_time))
+        text = dict(zip(map(id, calls.start_time), times, strict=True))
 
-        def links(refused: set[int]) -> list[dict[str, Any]]:
+        def text_of(when: datetime) -> str:
+            return text[id(when)]
+
+        spans: dict[Pair, tuple[datetime, datetime]] = {}  # the links of the last call
+
+        def links(refused: set[int]) -> dict[str, ingest.BulkRows]:
             # Runs in the writer: it compares with the spans earlier batches of this load wrote.
             spans.clear()
-            changed = []
-            pairs = handset_pairs(calls, numbers, refused) if refused else found
-            for key, (first, last, line) in pairs.items():
-                span = self.device_spans.get(key)
-                if span is not None and span[0] <= first and last <= span[1]:
-                    continue  # this load already wrote this link with a span that covers the batch's
-                spans[key] = (first, last) if span is None else (min(first, span[0]), max(last, span[1]))
-                changed.append(
-                    {
-                        "number": key[0],
-                        "imei": key[1],
-                        # Text on the wire: the driver's conversion of an aware datetime is slow.
-                        "first_seen": first.isoformat(),
-                        "last_seen": last.isoformat(),
-                        "source_row": self.row_ref(line),
-                    }
-                )
-            return changed
+            found = every if not refused else Links(handset_pairs(calls, numbers, refused), *at, text_of)
+            return found.beyond(self.device_spans, spans)
 
         extras = (
             [{"id": i, "extra": x} for i, x in zip(calls.call_id, calls.extra, strict=True) if x]
@@ -128,13 +169,18 @@ class CallJobs:
         batch_ = ingest.call_batch(
             {number: phone_row(phone) for number, phone in phones.items()},
             {imei: {"imei": imei, "luhn_ok": luhn} for imei, luhn in devices.items()},
-            (*numbers, calls.start_time, calls.lines),
+            (*numbers, times, calls.lines),
             {"call_id": calls.call_id, **props},
             extras,
             links,
             self.previous_numbers,
         )
         self.previous_numbers = set(phones)
+        at = (
+            dict(zip(batch_.numbers, range(len(batch_.numbers)), strict=True)),
+            dict(zip(batch_.imeis, range(len(batch_.imeis)), strict=True)),
+        )
+        every = Links(handset_pairs(calls, numbers, set()), *at, text_of)  # prepared here, in the reader
 
         def write() -> ingest.BatchResult:
             result = self.calls.write(batch_)

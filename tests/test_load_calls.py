@@ -338,7 +338,9 @@ def _one_call_batch(call_id: str, caller: str, callee: str) -> ingest.CallBatch:
     columns: dict[str, list[Any]] = {c: [None] for c in ingest.CALL_COLUMNS}
     columns["call_id"] = [call_id]
     when = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
-    return ingest.call_batch(phones, {}, ([caller], [callee], [when], [2]), columns, [], lambda refused: [])
+    return ingest.call_batch(
+        phones, {}, ([caller], [callee], [when.isoformat()], [2]), columns, [], ingest.no_links
+    )
 
 
 def test_calls_name_their_ends_by_position_and_a_deleted_phone_stops_the_batch(empty_graph: Graph) -> None:
@@ -363,10 +365,10 @@ def test_calls_between_phones_the_previous_batch_named_come_last() -> None:
     phones = {n: {"number": n, "digits": n[1:], "quality": "e164", "region": None} for n in numbers}
     columns: dict[str, list[Any]] = {c: [None] * 3 for c in ingest.CALL_COLUMNS}
     columns["call_id"] = ["C-1", "C-2", "C-3"]
-    when = [datetime(2024, 5, 1, 10, m, tzinfo=UTC) for m in (1, 2, 3)]
+    when = [datetime(2024, 5, 1, 10, m, tzinfo=UTC).isoformat() for m in (1, 2, 3)]
     callers, callees = [numbers[1], numbers[0], numbers[2]], [numbers[0], numbers[2], numbers[1]]
     batch = ingest.call_batch(
-        phones, {}, (callers, callees, when, [2, 3, 4]), columns, [], lambda refused: [], {numbers[1]}
+        phones, {}, (callers, callees, when, [2, 3, 4]), columns, [], ingest.no_links, {numbers[1]}
     )
     assert batch.numbers == ["+19995550001", "+19995550003", "+19995550002"]
     assert (batch.first_count, batch.split) == (2, 1)
@@ -377,7 +379,7 @@ def test_calls_between_phones_the_previous_batch_named_come_last() -> None:
         [1, 0, 2],
         [3, 2, 4],
     )
-    assert batch.calls["start_time"] == [when[1].isoformat(), when[0].isoformat(), when[2].isoformat()]
+    assert batch.calls["start_time"] == [when[1], when[0], when[2]]
     kept, split = batch.calls_where([False, True, True])
     assert (kept["call_id"], split) == (["C-1", "C-3"], 0)
 
@@ -438,9 +440,9 @@ def test_a_deleted_phone_of_the_second_part_rolls_back_the_first_parts_calls(emp
     phones = {n: {"number": n, "digits": n[1:], "quality": "e164", "region": None} for n in numbers}
     columns: dict[str, list[Any]] = {c: [None] * 2 for c in ingest.CALL_COLUMNS}
     columns["call_id"] = ["C-2", "C-3"]
-    when = [datetime(2024, 5, 1, 10, 30, tzinfo=UTC)] * 2
+    when = [datetime(2024, 5, 1, 10, 30, tzinfo=UTC).isoformat()] * 2
     calls = ([numbers[1], numbers[0]], [numbers[2], numbers[1]], when, [2, 3])
-    batch = ingest.call_batch(phones, {}, calls, columns, [], lambda refused: [], {numbers[0]})
+    batch = ingest.call_batch(phones, {}, calls, columns, [], ingest.no_links, {numbers[0]})
     assert (batch.first_count, batch.split) == (2, 1)
     empty_graph.write("MATCH (p:Phone {number: '+19995550001'}) DETACH DELETE p")
     with pytest.raises(QueryFailed, match="deleted while it ran"):

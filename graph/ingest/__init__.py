@@ -12,11 +12,13 @@ from graph.ingest.call_writer import CHECKED_ATTEMPTS, CONSTRAINT_FAILED, DEADLO
 from graph.ingest.calls import (
     CALL_COLUMNS,
     FIND_CALLS,
+    LINK_COLUMNS,
     SET_CALL_EXTRAS,
     WRITE_CALL_BATCH,
     BulkRows,
     CallBatch,
     call_batch,
+    no_links,
 )
 from graph.ingest.events import EVENT_KINDS, EventKind, Events, event_params, existing_events, extras_params
 from graph.ingest.links import (
@@ -76,6 +78,7 @@ __all__ = [
     "FIND_TRANSFERS",
     "INCOMPLETE_SOURCES",
     "LINK_ACCOUNT_COUNTRY",
+    "LINK_COLUMNS",
     "LINK_ARREST_COUNTRY",
     "LINK_HAS_DOCUMENT",
     "LINK_HAS_EMAIL",
@@ -105,6 +108,7 @@ __all__ = [
     "WRITE_CALL_BATCH",
     "account_holders",
     "call_batch",
+    "no_links",
     "event_params",
     "existing_events",
     "extras_params",

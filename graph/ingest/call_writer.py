@@ -10,7 +10,7 @@ import neo4j
 from graph.connection import Graph
 from graph.errors import QueryFailed
 from graph.ingest.batch import BatchResult
-from graph.ingest.calls import SET_CALL_EXTRAS, WRITE_CALL_BATCH, BulkRows, CallBatch
+from graph.ingest.calls import SET_CALL_EXTRAS, WRITE_CALL_BATCH, BulkRows, CallBatch, no_links
 from graph.ingest.events import EVENT_KINDS, Events, existing_events
 
 CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
@@ -96,11 +96,12 @@ class CallWriter:
         device_ids = list(map(self.device_ids.get, batch.imeis))
         cut = batch.first_count
 
-        def new(rows: list[dict[str, Any]], ids: list[str | None]) -> list[dict[str, Any]]:
-            return [row for row, known in zip(rows, ids, strict=True) if known is None]
+        # BulkRows, not lists: the driver formats the parameters for its debug log on every run.
+        def new(rows: list[dict[str, Any]], ids: list[str | None]) -> BulkRows:
+            return BulkRows(row for row, known in zip(rows, ids, strict=True) if known is None)
 
-        def known(ids: list[str | None]) -> list[list[Any]]:
-            return [[at, known] for at, known in enumerate(ids) if known is not None]
+        def known(ids: list[str | None]) -> BulkRows:
+            return BulkRows([at, known] for at, known in enumerate(ids) if known is not None)
 
         return {
             **self.common,
@@ -122,17 +123,13 @@ class CallWriter:
         batch: CallBatch,
         calls: tuple[dict[str, BulkRows], int],
         extras: list[dict[str, Any]],
-        links: list[dict[str, Any]],
+        links: dict[str, BulkRows],
         result: BatchResult | None = None,
     ) -> BatchResult:
         """One transaction: the batch's phones and devices, ``calls`` (columns and split), ``extras``,
-        ``links``."""
+        ``links`` (columns)."""
         params = self._params(batch)
-        phone_at = dict(zip(batch.numbers, range(len(batch.numbers)), strict=True)) if links else {}
-        device_at = {i: d["at"] for i, d in zip(batch.imeis, batch.devices, strict=True)} if links else {}
-        params["links"] = [
-            {**link, "phone": phone_at[link["number"]], "device": device_at[link["imei"]]} for link in links
-        ]
+        params.update(links)
         params.update(calls[0])
         params["split"] = calls[1]
 
@@ -151,7 +148,7 @@ class CallWriter:
             done.nodes_created += counters.nodes_created
             done.relationships_created += counters.relationships_created
             if extras:
-                tx.run(SET_CALL_EXTRAS, {**self.common, "extras": extras}).consume()
+                tx.run(SET_CALL_EXTRAS, {**self.common, "extras": BulkRows(extras)}).consume()
             return done, record["phone_ids"], record["device_ids"]
 
         done, phone_ids, device_ids = self.graph.transaction(work, first_retry_s=DEADLOCK_RETRY_S)
@@ -160,7 +157,9 @@ class CallWriter:
         return done
 
     def _write_checked(self, batch: CallBatch) -> BatchResult:
-        merged = self._write(batch, batch.calls_where([False] * len(batch.calls["line"])), [], [])
+        merged = self._write(
+            batch, batch.calls_where([False] * len(batch.calls["line"])), [], no_links(set())
+        )
         events = Events(EVENT_KINDS["calls"], _call_events(batch))
         present, conflicts = existing_events(self.graph, events)
         kept = [line not in present for line in batch.calls["line"]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import compress
 from operator import not_
 from typing import Any, LiteralString
@@ -33,7 +32,11 @@ RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
 # other; $start_time: ISO text; $line; then the CALL_COLUMNS): call i is item i of each, so no call
 # looks anything up. Every property is named (CREATE with a fixed map has no eager barrier; a null
 # is not stored; columns the kind does not know, ``x_…``, follow in SET_CALL_EXTRAS only when a
-# batch has any); the devices are merged or found, and the IN_DEVICE links merged, at the end.
+# batch has any); the devices are merged or found, and the IN_DEVICE links merged, at the end, from
+# columns too (LINK_COLUMNS: positions of the phone and the device in the lists of the batch's
+# nodes; the first and last times the batch saw the link, ISO text; the line of its first call;
+# whether the load has not written the link yet). A link the load already wrote only has its span
+# widened: its provenance already names the load, with an earlier row (batches go in file order).
 # One query per batch saves the round trips of separate merge, create and link queries; measured by
 # `python -m bench.ingest`.
 # No call of a batch is committed unless every known phone and device was found (the positions
@@ -41,6 +44,7 @@ RETURN id, x.number AS a, y.number AS b, old.start_time AS time, null AS amount,
 # writer rolls the transaction back, the first part's calls with it.
 CALL_COLUMNS = ("call_id", "duration_s", "call_type", "caller_imei", "callee_imei", "caller_cell",
                 "callee_cell", "caller_lat", "caller_lon")  # fmt: skip
+LINK_COLUMNS = ("link_phone", "link_device", "link_first", "link_last", "link_line", "link_new")
 _LIST_BY_POSITION: LiteralString = (
     "UNWIND made + known AS x WITH x ORDER BY x[0] RETURN collect(x[1]) AS nodes }\n"
 )
@@ -90,20 +94,22 @@ WRITE_CALL_BATCH: LiteralString = (
     "CALL (phones) {\n  UNWIND range($split, size($line) - 1) AS i"
     + _CREATE_CALL
     + """CALL (phones, devices) {
-  UNWIND $links AS row
-  WITH phones[row.phone] AS p, devices[row.device] AS d, row,
-       datetime(row.first_seen) AS first, datetime(row.last_seen) AS last
+  UNWIND range(0, size($link_line) - 1) AS i
+  WITH phones[$link_phone[i]] AS p, devices[$link_device[i]] AS d, i,
+       datetime($link_first[i]) AS first, datetime($link_last[i]) AS last
   MERGE (p)-[r:IN_DEVICE]->(d)
   ON CREATE SET r.first_seen = first, r.last_seen = last, r.source_ids = [], r.source_rows = []
   SET r.first_seen = CASE WHEN first < r.first_seen THEN first ELSE r.first_seen END,
-      r.last_seen = CASE WHEN last > r.last_seen THEN last ELSE r.last_seen END,
-      r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
+      r.last_seen = CASE WHEN last > r.last_seen THEN last ELSE r.last_seen END
+  WITH r, $link_line[i] AS line WHERE $link_new[i]
+  SET r.source_ids = CASE WHEN $source_id IN r.source_ids THEN r.source_ids
                           ELSE r.source_ids + $source_id END,
       r.source_rows = CASE
-        WHEN NOT any(x IN r.source_rows WHERE x STARTS WITH $row_prefix) THEN r.source_rows + row.source_row
+        WHEN NOT any(x IN r.source_rows WHERE x STARTS WITH $row_prefix)
+        THEN r.source_rows + ($row_prefix + toString(line))
         ELSE [x IN r.source_rows | CASE
-                WHEN x STARTS WITH $row_prefix AND toInteger(substring(x, size($row_prefix)))
-                     > toInteger(substring(row.source_row, size($row_prefix))) THEN row.source_row
+                WHEN x STARTS WITH $row_prefix AND toInteger(substring(x, size($row_prefix))) > line
+                THEN $row_prefix + toString(line)
                 ELSE x END]
         END
 }
@@ -130,6 +136,11 @@ class BulkRows(list[Any]):
         return f"<{len(self)} values>"
 
 
+def no_links(refused: set[int]) -> dict[str, BulkRows]:
+    """The ``IN_DEVICE`` link columns of a batch without any (``CallBatch.links`` of calls without IMEIs)."""
+    return {name: BulkRows() for name in LINK_COLUMNS}
+
+
 @dataclass
 class CallBatch:
     """One batch of calls, prepared ahead of its write (see ``call_batch``).
@@ -143,8 +154,9 @@ class CallBatch:
     parameter (``caller`` and ``callee``: positions in ``numbers``; ``start_time``, ``line``, then
     ``CALL_COLUMNS``): first the ``split`` calls between phones of the first part, then the others.
     ``extras`` are the extra properties of the calls that have any (``{"id", "extra"}``); ``links``
-    returns the ``IN_DEVICE`` links of the batch given its refused lines (rows with ``number``,
-    ``imei``, ``first_seen``, ``last_seen``, ``source_row``).
+    returns the ``IN_DEVICE`` links of the batch given its refused lines, one list per name in
+    ``LINK_COLUMNS`` (``link_phone``: positions in ``numbers``; ``link_device``: in ``imeis``;
+    ``link_new``: whether the load has not written the link in an earlier batch).
     """
 
     phones: list[dict[str, Any]]
@@ -153,7 +165,7 @@ class CallBatch:
     imeis: list[str]
     calls: dict[str, BulkRows]
     extras: list[dict[str, Any]]
-    links: Callable[[set[int]], list[dict[str, Any]]]
+    links: Callable[[set[int]], dict[str, BulkRows]]
     first_count: int = 0
     split: int = 0
 
@@ -168,13 +180,13 @@ class CallBatch:
 def call_batch(
     phones: Mapping[str, dict[str, Any]],
     devices: Mapping[str, dict[str, Any]],
-    calls: tuple[Sequence[str], Sequence[str], Sequence[datetime], Sequence[int]],
+    calls: tuple[Sequence[str], Sequence[str], Sequence[str], Sequence[int]],
     columns: Mapping[str, Sequence[Any]],
     extras: list[dict[str, Any]],
-    links: Callable[[set[int]], list[dict[str, Any]]],
+    links: Callable[[set[int]], dict[str, BulkRows]],
     earlier: Collection[str] = (),
 ) -> CallBatch:
-    """The ``CallBatch`` of ``calls`` (callers' and callees' numbers, times, lines) with ``columns[c]``
+    """The ``CallBatch`` of ``calls`` (callers' and callees' numbers, ISO times, lines) with ``columns[c]``
     for each of the ``CALL_COLUMNS``, between ``phones`` (rows by number) and ``devices`` (by IMEI),
     whose rows get their position ``at``; ``earlier`` are the numbers of the load's previous batch.
 
@@ -200,7 +212,7 @@ def call_batch(
     made = {
         "caller": BulkRows(map(where, callers)),
         "callee": BulkRows(map(where, callees)),
-        "start_time": BulkRows(map(datetime.isoformat, start_times)),
+        "start_time": BulkRows(start_times),
         "line": BulkRows(lines),
     }
     for name in CALL_COLUMNS:

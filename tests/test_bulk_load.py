@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,16 @@ def test_bulk_load_writes_the_online_loaders_graph_and_refuses_a_full_database(
     assert again.returncode != 0
     message = again.stderr.strip()
     assert "not empty" in message and len(message.splitlines()) == 1 and "Traceback" not in message
+
+
+def test_bulk_load_refuses_a_remote_server_in_one_line(tmp_path: Path) -> None:
+    path = write_inputs(tmp_path / "in")[0]
+    env = dict(os.environ, NEO4J_URI="neo4j+s://db.example.org:7687")
+    out = run_cli(["load", "bulk", "calls", str(path)], env)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "hilorojo: the bulk load writes the store of the local server, not the server at "
+        "neo4j+s://db.example.org:7687 -- load a remote server or cluster with `hilorojo load KIND FILE`, "
+        "or its own neo4j-admin"
+    ]
+    assert not path.with_name(path.name + ".rejects.csv").exists()

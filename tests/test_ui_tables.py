@@ -160,3 +160,14 @@ def test_outlines_are_natural_earth_countries() -> None:
     assert 7.0 < panama["lat"].min() < 7.5 and 9.4 < panama["lat"].max() < 9.8
     assert {"CO", "VE", "MX", "US", "BR", "ES"} <= set(df["code"]) and df["country"].nunique() == 177
     assert Ref("person", "P1").label == "Person"
+
+
+def test_a_row_whose_entity_a_shielded_view_replaced_opens_nothing() -> None:
+    from graph.protected import HIDDEN, MINOR, VICTIM
+    from ui.web.tables import by, person
+
+    account = by("account", "account_id")
+    assert account({"account_id": "ACC-7"}) == Ref("account", "ACC-7")
+    # a victim's account, phone or name shown as a placeholder must not open "No account '(protected)'"
+    assert [account({"account_id": v}) for v in (HIDDEN, VICTIM, MINOR, "", None, float("nan"))] == [None] * 6
+    assert person()({"person_id": VICTIM}) is None

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.connection import Graph
+from graph.protected import HIDDEN, MINOR, VICTIM
 from ui import casework
 from ui.columns import AMOUNT, INT, MEASURE, SHARE, cell, describe
 from ui.web.common import frame
@@ -30,6 +31,10 @@ class Ref:
     @property
     def label(self) -> str:
         return KINDS[self.kind]
+
+
+# What a shielded view writes in place of a protected entity's key or name.
+PLACEHOLDERS = frozenset({HIDDEN, MINOR, VICTIM})
 
 
 def readable(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -152,10 +157,13 @@ def person(column: str = "person_id") -> Callable[[Mapping[str, Any]], Ref | Non
 
 
 def by(kind: str, column: str) -> Callable[[Mapping[str, Any]], Ref | None]:
-    """Rows that name an entity of ``kind`` in ``column``."""
+    """Rows that name an entity of ``kind`` in ``column``; a cell a shielded view replaced ("(protected)")
+    names none, so its row opens nothing."""
 
     def ref(row: Mapping[str, Any]) -> Ref | None:
         value = row.get(column)
-        return Ref(kind, str(value)) if value not in (None, "") and value == value else None
+        if value in (None, "") or value != value or str(value) in PLACEHOLDERS:
+            return None
+        return Ref(kind, str(value))
 
     return ref

@@ -191,7 +191,8 @@ def verdict(seconds: float) -> str:
 
 
 def row(label: str, cold: float, warm: float) -> str:
-    return f"| {label} | {cold:.2f} | {warm:.2f} | {verdict(warm)} |"
+    # the target is the analyst's first visit of a page (the cold run), the warm run is for context
+    return f"| {label} | {cold:.2f} | {warm:.2f} | {verdict(cold)} |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,7 +236,7 @@ def measure(args: argparse.Namespace, home: Path) -> int:
         trip = median_of(lambda: graph.read_one(TRIVIAL_QUERY), 21)
         page_first, page_warm = trivial_page(home)
         lines = [
-            "| page | cold s | warm s | verdict (warm ≤ 2 s) |",
+            "| page | cold s | warm s | verdict (first visit ≤ 2 s) |",
             "|---|---:|---:|---|",
         ]
         for sc in scenarios(graph, key):
@@ -266,7 +267,7 @@ def measure(args: argparse.Namespace, home: Path) -> int:
         print(f"| people view (ui/web/grouping.py) | {g1:.2f} | {g2:.2f} |")
         print(f"| pyvis HTML (ui/web/network.py) | {h1:.2f} | {h2:.2f} |")
         total1, total2 = q1 + g1 + h1, q2 + g2 + h2
-        print(f"| total in Python | {total1:.2f} | {total2:.2f} | {verdict(total2)} |")
+        print(f"| total in Python | {total1:.2f} | {total2:.2f} | {verdict(total1)} |")
         if layout is None:
             print("browser layout: not measured (no Chromium, or no settled layout within 90 s)")
         else:
